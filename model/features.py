@@ -1,0 +1,134 @@
+"""What the classifier reads from a paragraph: words, character n-grams and layout.
+
+The functions here are used unchanged by training (inside scikit-learn
+vectorizers) and by inference (``model.classifier``), so a saved model sees
+exactly the features it was fitted on. Bump ``FEATURES_VERSION`` whenever
+their output changes: saved models record it and refuse to load across it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from .segment import cut
+from .text import normalize
+
+__all__ = [
+    "FEATURES_VERSION",
+    "MAX_FEATURE_CHARS",
+    "LAYOUT_NAMES",
+    "Context",
+    "char_terms",
+    "contexts",
+    "layout_vector",
+    "word_terms",
+]
+
+FEATURES_VERSION = 1
+# A "paragraph" of megabytes is a scraping accident (minified script, a page on
+# one line); its first few thousand characters say all the classifier needs.
+MAX_FEATURE_CHARS = 5000
+
+
+class Context(NamedTuple):
+    """A paragraph as the classifier sees it: normalized text, its place and its neighbours."""
+
+    text: str
+    index: int
+    count: int
+    prev: str
+    next: str
+
+
+def contexts(lines: Sequence[str]) -> list[Context]:
+    """Contexts for the non-empty lines of one article, in order."""
+    norm = [normalize(line[:MAX_FEATURE_CHARS]) for line in lines]
+    n = len(norm)
+    return [
+        Context(
+            text=norm[i],
+            index=i,
+            count=n,
+            prev=norm[i - 1] if i > 0 else "",
+            next=norm[i + 1] if i + 1 < n else "",
+        )
+        for i in range(n)
+    ]
+
+
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_HAS_WORD = re.compile(r"\w")
+
+
+def _fold_digits(text: str) -> str:
+    # 53.78亿元 and 460.587亿元 should share features; the amount itself is noise.
+    return _DIGITS.sub("0", text.lower())
+
+
+def word_terms(ctx: Context) -> list[str]:
+    """jieba words and adjacent word pairs of the paragraph."""
+    words = [w for w in cut(_fold_digits(ctx.text)) if _HAS_WORD.search(w)]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
+def char_terms(ctx: Context) -> list[str]:
+    """Character 1- to 3-grams of the paragraph, white space removed."""
+    text = _fold_digits(ctx.text).replace(" ", "")
+    grams = list(text)
+    grams += [text[i : i + 2] for i in range(len(text) - 1)]
+    grams += [text[i : i + 3] for i in range(len(text) - 2)]
+    return grams
+
+
+_URL = re.compile(r"https?://|www\.|\.(?:com|cn|net|html?|php)\b", re.IGNORECASE)
+_PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|\d{3,4}[- ]\d{7,8}|400[- ]?\d{3}[- ]?\d{3,4})(?!\d)")
+_FILE = re.compile(r"\.(?:jpe?g|png|gif|bmp|webp)\b", re.IGNORECASE)
+_DATE_TIME = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|\d{1,2}:\d{2}")
+_SENTENCE_END = re.compile(r"[。!?;！？；][”\"’')）」』]*$")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_BULLET = re.compile(r"^(?:[-·•*>]|\d+[.、)])\s*")
+
+
+def _shape(text: str) -> list[float]:
+    length = len(text)
+    han = len(_HAN.findall(text))
+    digits = sum(ch.isdigit() for ch in text)
+    return [
+        math.log1p(length),
+        han / length if length else 0.0,
+        digits / length if length else 0.0,
+        1.0 if _SENTENCE_END.search(text) else 0.0,
+        float(text.count("。")),
+    ]
+
+
+def layout_vector(ctx: Context) -> list[float]:
+    """Dense layout cues: shape of the paragraph and its neighbours, position, markers."""
+    text = ctx.text
+    position = ctx.index / (ctx.count - 1) if ctx.count > 1 else 0.0
+    return [
+        *_shape(text),
+        *_shape(ctx.prev),
+        *_shape(ctx.next),
+        position,
+        1.0 if ctx.index < 3 else 0.0,
+        1.0 if ctx.count - ctx.index <= 10 else 0.0,
+        1.0 if _URL.search(text) else 0.0,
+        1.0 if _PHONE.search(text) else 0.0,
+        1.0 if _FILE.search(text) else 0.0,
+        1.0 if _DATE_TIME.search(text) else 0.0,
+        1.0 if _BULLET.match(text) else 0.0,
+        1.0 if not ctx.prev else 0.0,
+        1.0 if not ctx.next else 0.0,
+    ]
+
+
+LAYOUT_NAMES: tuple[str, ...] = (
+    *(f"{side}_{name}" for side in ("self", "prev", "next")
+      for name in ("log_len", "han_ratio", "digit_ratio", "ends_sentence", "full_stops")),
+    "position", "near_start", "near_end", "url", "phone", "image_file", "date_time",
+    "bullet", "first", "last",
+)

@@ -1,0 +1,194 @@
+"""Saving and loading a model directory: ``manifest.json``, ``vocabulary.json``, ``weights.npz``.
+
+Nothing here unpickles: arrays load with ``allow_pickle=False`` and the rest
+is JSON, so a model file can hold numbers and strings but never code. The
+manifest records a SHA-256 of each file; a truncated or edited file is
+refused before it is parsed. Saving writes a temporary directory beside the
+target and renames it into place, so a failed save leaves the old model whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .classifier import ParagraphClassifier, TermBlock
+from .errors import ModelError
+from .features import FEATURES_VERSION
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "load_model", "save_model"]
+
+FORMAT = "parknews-model"
+FORMAT_VERSION = 1
+_MANIFEST = "manifest.json"
+_VOCABULARY = "vocabulary.json"
+_WEIGHTS = "weights.npz"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _arrays(model: ParagraphClassifier) -> dict[str, np.ndarray]:
+    arrays: dict[str, np.ndarray] = {"intercept": model.intercept}
+    for name, block in (("words", model.words), ("chars", model.chars)):
+        if block is not None:
+            arrays[f"{name}_idf"] = block.idf
+            arrays[f"{name}_weights"] = block.weights
+    if model.layout_weights is not None:
+        arrays["layout_mean"] = model.layout_mean  # type: ignore[assignment]
+        arrays["layout_scale"] = model.layout_scale  # type: ignore[assignment]
+        arrays["layout_weights"] = model.layout_weights
+    return arrays
+
+
+def _vocabulary(block: TermBlock | None) -> list[str] | None:
+    if block is None:
+        return None
+    terms = [""] * len(block.vocabulary)
+    for term, index in block.vocabulary.items():
+        terms[index] = term
+    return terms
+
+
+def save_model(model: ParagraphClassifier, directory: str | os.PathLike[str]) -> Path:
+    """Write ``model`` to ``directory`` atomically and return the path."""
+    target = Path(directory)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        vocabulary = {"words": _vocabulary(model.words), "chars": _vocabulary(model.chars)}
+        (staging / _VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), "utf-8")
+        with (staging / _WEIGHTS).open("wb") as handle:
+            np.savez(handle, **_arrays(model))
+        manifest = {
+            **model.manifest,
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "features_version": FEATURES_VERSION,
+            "labels": list(model.labels),
+            "temperature": model.temperature,
+            "files": {name: _sha256(staging / name) for name in (_VOCABULARY, _WEIGHTS)},
+        }
+        (staging / _MANIFEST).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8"
+        )
+        _swap_into_place(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    if not target.exists():
+        staging.rename(target)
+        return
+    # Directories cannot be replaced in one rename; move the old one aside first
+    # so that at every instant one complete model is on disk.
+    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    retired.rmdir()
+    target.rename(retired)
+    try:
+        staging.rename(target)
+    except BaseException:
+        retired.rename(target)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _read_manifest(root: Path) -> dict[str, Any]:
+    path = root / _MANIFEST
+    if not root.is_dir():
+        raise ModelError(f"no model directory at {root} (train one with `parknews train`)")
+    if not path.is_file():
+        raise ModelError(f"{root} is not a parknews model: {_MANIFEST} is missing")
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path} is damaged: {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ModelError(f"{path} is not a parknews model manifest")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise ModelError(
+            f"{root} has model format {manifest.get('format_version')!r}; this parknews reads "
+            f"format {FORMAT_VERSION}: retrain it with `parknews train`"
+        )
+    if manifest.get("features_version") != FEATURES_VERSION:
+        raise ModelError(
+            f"{root} was trained on features v{manifest.get('features_version')!r}; this "
+            f"parknews computes v{FEATURES_VERSION}: retrain it with `parknews train`"
+        )
+    return manifest
+
+
+def _check_files(root: Path, manifest: dict[str, Any]) -> None:
+    files = manifest.get("files")
+    if not isinstance(files, dict) or set(files) != {_VOCABULARY, _WEIGHTS}:
+        raise ModelError(f"{root / _MANIFEST} does not list the model's files")
+    for name, expected in files.items():
+        path = root / name
+        if not path.is_file():
+            raise ModelError(f"{root} is incomplete: {name} is missing")
+        if _sha256(path) != expected:
+            raise ModelError(f"{path} does not match its checksum in the manifest (damaged or edited)")
+
+
+def _block(
+    name: str, vocabulary: dict[str, Any], arrays: dict[str, np.ndarray], n_labels: int
+) -> TermBlock | None:
+    terms = vocabulary.get(name)
+    if terms is None:
+        return None
+    idf, weights = arrays[f"{name}_idf"], arrays[f"{name}_weights"]
+    if idf.shape != (len(terms),) or weights.shape != (len(terms), n_labels):
+        raise ModelError(f"the {name} block's arrays do not fit its vocabulary")
+    return TermBlock(vocabulary={t: i for i, t in enumerate(terms)}, idf=idf, weights=weights)
+
+
+def load_model(directory: str | os.PathLike[str]) -> ParagraphClassifier:
+    """Load and check a model directory written by ``save_model``."""
+    root = Path(directory)
+    manifest = _read_manifest(root)
+    _check_files(root, manifest)
+    labels = tuple(manifest.get("labels") or ())
+    try:
+        vocabulary = json.loads((root / _VOCABULARY).read_text("utf-8"))
+        with np.load(root / _WEIGHTS, allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in npz.files}
+        n = len(labels)
+        model = ParagraphClassifier(
+            labels=labels,
+            words=_block("words", vocabulary, arrays, n),
+            chars=_block("chars", vocabulary, arrays, n),
+            layout_mean=arrays.get("layout_mean"),
+            layout_scale=arrays.get("layout_scale"),
+            layout_weights=arrays.get("layout_weights"),
+            intercept=arrays["intercept"],
+            temperature=float(manifest.get("temperature", 1.0)),
+            manifest=manifest,
+        )
+    except ModelError:
+        raise
+    except (KeyError, ValueError, OSError, TypeError, AttributeError) as exc:
+        raise ModelError(f"{root} could not be read as a parknews model: {exc}") from None
+    if not n or model.intercept.shape != (n,):
+        raise ModelError(f"{root}: the intercept does not match the {n} labels")
+    if model.layout_weights is not None and model.layout_weights.shape[1] != n:
+        raise ModelError(f"{root}: the layout weights do not match the {n} labels")
+    with contextlib.suppress(ZeroDivisionError):
+        if model.temperature <= 0:
+            raise ModelError(f"{root}: temperature must be positive")
+    return model

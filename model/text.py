@@ -1,0 +1,155 @@
+"""Text handling shared by the classifier and the summarizer.
+
+Users always see the original text; ``normalize`` produces the form the models
+read: pinyin glosses dropped, traditional script converted to simplified,
+full/half width and white space folded.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = [
+    "Paragraph",
+    "normalize",
+    "paragraphs",
+    "split_lines",
+    "split_sentences",
+    "strip_glosses",
+    "to_simplified",
+]
+
+# Pinyin syllables (tone marks removed). A gloss is only dropped when its
+# content is a real syllable, so "(ABB)", "(app)" or "(天元區)" survive.
+_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|uan|ian|iao|uai|van|ai|ei|ao|ou|an|en|in|un|vn"
+    r"|ia|ie|ua|uo|ue|ve|ui|iu|er|a|o|e|i|u|v)"
+)
+_TONE_BASE = str.maketrans(
+    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ",
+    "aaaaeeeeiiiioooouuuuvvvvvnnnm",
+)
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_GLOSS = re.compile(
+    rf"(?<=[{_HAN}])[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{{1,6}})[)）]"
+)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _is_syllable(candidate: str) -> bool:
+    return _SYLLABLE.fullmatch(candidate.translate(_TONE_BASE)) is not None
+
+
+def strip_glosses(text: str) -> str:
+    """Drop pinyin glosses glued after Han characters: ``區(qū)`` → ``區``."""
+    return _GLOSS.sub(lambda m: "" if _is_syllable(m.group(1)) else m.group(0), text)
+
+
+class _Converter:
+    """OpenCC's traditional→simplified converter, built on first use under a lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._converter: object | None = None
+
+    def convert(self, text: str) -> str:
+        if self._converter is None:
+            with self._lock:
+                if self._converter is None:
+                    import opencc
+
+                    self._converter = opencc.OpenCC("t2s")
+        return self._converter.convert(text)  # type: ignore[attr-defined]
+
+
+_T2S = _Converter()
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional script to simplified (OpenCC ``t2s``)."""
+    return _T2S.convert(text)
+
+
+@lru_cache(maxsize=65536)
+def normalize(text: str) -> str:
+    """The form models read: no glosses, simplified, NFKC width folding, one space.
+
+    Cached because scraped pages repeat the same furniture lines over and over.
+    """
+    text = strip_glosses(text)
+    text = to_simplified(text)
+    text = unicodedata.normalize("NFKC", text)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One non-empty line of an article: its 0-based index among them and its text."""
+
+    index: int
+    text: str
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as a text editor counts them: ``\\n``, ``\\r\\n`` and ``\\r`` end a line."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """The non-empty lines of an article, in order, with their original text."""
+    lines = (line for line in split_lines(text) if line.strip())
+    return [Paragraph(i, line) for i, line in enumerate(lines)]
+
+
+_END_MARKS = frozenset("。！？!?；;")
+_CLOSERS = frozenset("”’\"'」』）)】》〉]}")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9=&/%#_.-]")
+
+
+def _sentence_ends(text: str) -> Iterator[int]:
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _END_MARKS and not _inside_ascii_token(text, i):
+            j = i + 1
+            while j < n and (text[j] in _END_MARKS or text[j] in _CLOSERS):
+                j += 1
+            yield j
+            i = j
+        else:
+            i += 1
+
+
+def _inside_ascii_token(text: str, i: int) -> bool:
+    # "index.php?id=3" or "a;b": ASCII ?!; between ASCII word characters is not an end mark.
+    if text[i] not in "?!;":
+        return False
+    before = text[i - 1] if i > 0 else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    return bool(before and after and _ASCII_ALNUM.match(before) and _ASCII_ALNUM.match(after))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split after 。！？!?；; keeping closing quotes and brackets with their sentence.
+
+    Commas never split, numbers like 53.78 are never cut, and a last sentence
+    without an end mark is kept. Surrounding white space is trimmed; nothing
+    else is changed, so each sentence is a substring of ``text``.
+    """
+    sentences: list[str] = []
+    start = 0
+    for end in _sentence_ends(text):
+        piece = text[start:end].strip()
+        if piece:
+            sentences.append(piece)
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
