@@ -7,11 +7,10 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
+from parknews.model.annotate import LabeledArticle, records
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-
-from parknews.model.annotate import LabeledArticle, records
 
 LABEL_STYLES: dict[str, str] = {
     "recruitment": "bold green",
@@ -35,7 +34,9 @@ def article_table(article: LabeledArticle) -> Table:
     table.add_column("paragraph", ratio=1, overflow="fold")
     for p in article.paragraphs:
         style = "dim" if p.label == "spam" else ""
-        table.add_row(str(p.paragraph), label_text(p.label), f"{p.score:.2f}", Text(p.text.strip(), style=style))
+        table.add_row(
+            str(p.paragraph), label_text(p.label), f"{p.score:.2f}", Text(p.text.strip(), style=style)
+        )
     return table
 
 
@@ -51,16 +52,24 @@ class CsvWriter:
     def __init__(self, stream: IO[str], labels: Iterable[str]) -> None:
         self._labels = list(labels)
         self._writer = csv.writer(stream)
-        self._writer.writerow(["file", "paragraph", "label", "score", *(f"p_{l}" for l in self._labels), "text"])
+        self._writer.writerow(
+            ["file", "paragraph", "label", "score", *(f"p_{l}" for l in self._labels), "text"]
+        )
         self._stream = stream
 
     def write(self, article: LabeledArticle) -> None:
         for row in records(article):
             scores = row["scores"]
-            self._writer.writerow([
-                row["file"], row["paragraph"], row["label"], f"{scores[row['label']]:.4f}",
-                *(f"{scores.get(l, 0.0):.4f}" for l in self._labels), row["text"],
-            ])
+            self._writer.writerow(
+                [
+                    row["file"],
+                    row["paragraph"],
+                    row["label"],
+                    f"{scores[row['label']]:.4f}",
+                    *(f"{scores.get(l, 0.0):.4f}" for l in self._labels),
+                    row["text"],
+                ]
+            )
         self._stream.flush()
 
 
@@ -70,7 +79,9 @@ def report_table(title: str, rep: Any) -> Table:
     for column in ("label", "precision", "recall", "F1", "support"):
         table.add_column(column, justify="left" if column == "label" else "right")
     for label, s in rep.per_class.items():
-        table.add_row(label_text(label), f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.support))
+        table.add_row(
+            label_text(label), f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.support)
+        )
     ece = f", ECE {rep.ece:.3f}" if rep.ece is not None else ""
     table.caption = f"macro-F1 {rep.macro_f1:.3f}, accuracy {rep.accuracy:.3f}{ece}, {rep.n} paragraphs"
     return table

@@ -40,8 +40,7 @@ def label_article(model: ParagraphClassifier, document: Document) -> LabeledArti
         file=document.name,
         encoding=document.encoding,
         paragraphs=tuple(
-            LabeledParagraph(p.index, p.text, pred.label, pred.scores)
-            for p, pred in zip(paras, predictions)
+            LabeledParagraph(p.index, p.text, pred.label, pred.scores) for p, pred in zip(paras, predictions)
         ),
     )
 

@@ -8,6 +8,7 @@ their output changes: saved models record it and refuse to load across it.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -18,8 +19,8 @@ from .text import normalize
 
 __all__ = [
     "FEATURES_VERSION",
-    "MAX_FEATURE_CHARS",
     "LAYOUT_NAMES",
+    "MAX_FEATURE_CHARS",
     "Context",
     "char_terms",
     "contexts",
@@ -71,7 +72,7 @@ def _fold_digits(text: str) -> str:
 def word_terms(ctx: Context) -> list[str]:
     """jieba words and adjacent word pairs of the paragraph."""
     words = [w for w in cut(_fold_digits(ctx.text)) if _HAS_WORD.search(w)]
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 def char_terms(ctx: Context) -> list[str]:
@@ -127,8 +128,19 @@ def layout_vector(ctx: Context) -> list[float]:
 
 
 LAYOUT_NAMES: tuple[str, ...] = (
-    *(f"{side}_{name}" for side in ("self", "prev", "next")
-      for name in ("log_len", "han_ratio", "digit_ratio", "ends_sentence", "full_stops")),
-    "position", "near_start", "near_end", "url", "phone", "image_file", "date_time",
-    "bullet", "first", "last",
+    *(
+        f"{side}_{name}"
+        for side in ("self", "prev", "next")
+        for name in ("log_len", "han_ratio", "digit_ratio", "ends_sentence", "full_stops")
+    ),
+    "position",
+    "near_start",
+    "near_end",
+    "url",
+    "phone",
+    "image_file",
+    "date_time",
+    "bullet",
+    "first",
+    "last",
 )

@@ -53,7 +53,9 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError:
-                raise InputError(f"{name}: starts with a {encoding} byte-order mark but is not {encoding}") from None
+                raise InputError(
+                    f"{name}: starts with a {encoding} byte-order mark but is not {encoding}"
+                ) from None
     if b"\x00" in data:
         raise InputError(f"{name}: binary file (NUL bytes), not text")
     try:
@@ -93,7 +95,9 @@ def _read_bytes(name: str, stdin: BinaryIO | None) -> bytes:
         return handle.read()
 
 
-def read_documents(paths: Sequence[str], *, stdin: BinaryIO | None = None) -> Iterator[Document | InputProblem]:
+def read_documents(
+    paths: Sequence[str], *, stdin: BinaryIO | None = None
+) -> Iterator[Document | InputProblem]:
     """Yield each input as a ``Document``, or an ``InputProblem`` naming why it was skipped."""
     for item in expand(paths):
         if isinstance(item, InputProblem):

@@ -82,9 +82,8 @@ def save_model(model: ParagraphClassifier, directory: str | os.PathLike[str]) ->
             "temperature": model.temperature,
             "files": {name: _sha256(staging / name) for name in (_VOCABULARY, _WEIGHTS)},
         }
-        (staging / _MANIFEST).write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8"
-        )
+        (staging / _MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        staging.chmod(0o755)  # mkdtemp makes it private; a model is meant to be shared
         _swap_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

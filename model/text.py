@@ -36,9 +36,7 @@ _TONE_BASE = str.maketrans(
     "aaaaeeeeiiiioooouuuuvvvvvnnnm",
 )
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_GLOSS = re.compile(
-    rf"(?<=[{_HAN}])[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{{1,6}})[)）]"
-)
+_GLOSS = re.compile(rf"(?<=[{_HAN}])[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{{1,6}})[)）]")
 _WHITESPACE = re.compile(r"\s+")
 
 

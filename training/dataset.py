@@ -106,7 +106,8 @@ def data_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
         path = Path(raw)
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*.jsonl")
+                p
+                for p in path.rglob("*.jsonl")
                 if not p.name.startswith("summaries") and "summaries" not in p.parent.name
             )
             if not found:

@@ -15,9 +15,13 @@ import platform
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+from parknews.model.classifier import LABELS, ParagraphClassifier, TermBlock
+from parknews.model.errors import DataError
+from parknews.model.features import Context, char_terms, contexts, layout_vector, word_terms
 from scipy.optimize import minimize_scalar
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -26,11 +30,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from parknews.model.classifier import LABELS, ParagraphClassifier, TermBlock
-from parknews.model.errors import DataError
-from parknews.model.features import Context, char_terms, contexts, layout_vector, word_terms
-
-from .dataset import Dataset
+from .dataset import DEFAULT_DATA_DIR, Dataset
 from .metrics import Report, report
 
 __all__ = [
@@ -81,18 +81,34 @@ class LayoutVectorizer(TransformerMixin, BaseEstimator):
 def build_pipeline(settings: Settings) -> Pipeline:
     blocks: list[tuple[str, Any]] = []
     if settings.words:
-        blocks.append(("words", TfidfVectorizer(
-            analyzer=word_terms, sublinear_tf=True, min_df=settings.min_df, dtype=np.float64)))
+        blocks.append(
+            (
+                "words",
+                TfidfVectorizer(
+                    analyzer=word_terms, sublinear_tf=True, min_df=settings.min_df, dtype=np.float64
+                ),
+            )
+        )
     if settings.chars:
-        blocks.append(("chars", TfidfVectorizer(
-            analyzer=char_terms, sublinear_tf=True, min_df=settings.min_df, dtype=np.float64)))
+        blocks.append(
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer=char_terms, sublinear_tf=True, min_df=settings.min_df, dtype=np.float64
+                ),
+            )
+        )
     if settings.layout:
         blocks.append(("layout", Pipeline([("cues", LayoutVectorizer()), ("scale", StandardScaler())])))
-    return Pipeline([
-        ("features", FeatureUnion(blocks)),
-        ("classifier", LogisticRegression(
-            C=settings.C, max_iter=3000, class_weight=settings.class_weight)),
-    ])
+    return Pipeline(
+        [
+            ("features", FeatureUnion(blocks)),
+            (
+                "classifier",
+                LogisticRegression(C=settings.C, max_iter=3000, class_weight=settings.class_weight),
+            ),
+        ]
+    )
 
 
 def dataset_contexts(dataset: Dataset) -> tuple[list[Context], list[str], list[str]]:
@@ -110,11 +126,14 @@ def check_trainable(dataset: Dataset, folds: int) -> None:
         raise DataError("no labeled paragraphs to train on")
     if len(counts) < 2:
         only = next(iter(counts))
-        raise DataError(f"all {counts[only]} paragraphs are labeled {only!r}: a classifier needs two labels or more")
+        raise DataError(
+            f"all {counts[only]} paragraphs are labeled {only!r}: a classifier needs two labels or more"
+        )
     groups = {g for g in dataset.groups()}
     if len(groups) < folds:
         raise DataError(
-            f"grouped {folds}-fold cross-validation needs {folds} articles or more; the data has {len(groups)}"
+            f"grouped {folds}-fold cross-validation needs {folds} articles or more; "
+            f"the data has {len(groups)}"
         )
 
 
@@ -127,8 +146,13 @@ class FitResult:
 
 
 def _out_of_fold(
-    settings: Settings, ctxs: list[Context], y: np.ndarray, groups: list[str], folds: int,
-    labels: tuple[str, ...], progress: Callable[[str], None],
+    settings: Settings,
+    ctxs: list[Context],
+    y: np.ndarray,
+    groups: list[str],
+    folds: int,
+    labels: tuple[str, ...],
+    progress: Callable[[str], None],
 ) -> np.ndarray:
     scores = np.zeros((len(ctxs), len(labels)))
     splitter = GroupKFold(n_splits=folds)
@@ -141,8 +165,11 @@ def _out_of_fold(
         full = np.full((len(test_idx), len(labels)), -1e9)
         for j, label in enumerate(labels):
             if label in column:
-                full[:, j] = fold_scores[:, column[label]] if fold_scores.ndim == 2 else (
-                    fold_scores if column[label] == 1 else -fold_scores)
+                full[:, j] = (
+                    fold_scores[:, column[label]]
+                    if fold_scores.ndim == 2
+                    else (fold_scores if column[label] == 1 else -fold_scores)
+                )
         scores[test_idx] = full
     return scores
 
@@ -194,13 +221,19 @@ def export(pipe: Pipeline, temperature: float, manifest: dict[str, Any]) -> Para
         if name == "layout":
             scaler: StandardScaler = transformer.named_steps["scale"]
             width = scaler.mean_.shape[0]
-            blocks["layout"] = (scaler.mean_, np.where(scaler.scale_ == 0, 1.0, scaler.scale_),
-                                coef[:, offset:offset + width].T.copy())
+            blocks["layout"] = (
+                scaler.mean_,
+                np.where(scaler.scale_ == 0, 1.0, scaler.scale_),
+                coef[:, offset : offset + width].T.copy(),
+            )
         else:
             vec: TfidfVectorizer = transformer
             width = len(vec.vocabulary_)
-            blocks[name] = TermBlock(vocabulary=dict(vec.vocabulary_), idf=vec.idf_.copy(),
-                                     weights=coef[:, offset:offset + width].T.copy())
+            blocks[name] = TermBlock(
+                vocabulary=dict(vec.vocabulary_),
+                idf=vec.idf_.copy(),
+                weights=coef[:, offset : offset + width].T.copy(),
+            )
         offset += width
     layout = blocks.get("layout")
     return ParagraphClassifier(
@@ -214,6 +247,13 @@ def export(pipe: Pipeline, temperature: float, manifest: dict[str, Any]) -> Para
         temperature=temperature,
         manifest=manifest,
     )
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(DEFAULT_DATA_DIR.parent.parent))
+    except ValueError:
+        return str(path)
 
 
 def _versions() -> dict[str, str]:
@@ -250,7 +290,7 @@ def train(
         "settings": best.describe(),
         "training_data": {
             "sha256": dataset.sha256,
-            "files": [str(p) for p in dataset.files],
+            "files": [_display_path(p) for p in dataset.files],
             "paragraphs": len(dataset.records),
             "articles": len(dataset.articles),
             "label_counts": dict(sorted(counts.items())),
@@ -260,5 +300,4 @@ def train(
         "search": [{"settings": s.describe(), "macro_f1": round(f, 4)} for s, f, _, _ in search],
     }
     model = export(pipe, temperature, manifest)
-    return FitResult(model=model, settings=best, cv=best_report,
-                     search=[(s, f) for s, f, _, _ in search])
+    return FitResult(model=model, settings=best, cv=best_report, search=[(s, f) for s, f, _, _ in search])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,8 +37,12 @@ class Report:
             "accuracy": round(self.accuracy, 4),
             "ece": None if self.ece is None else round(self.ece, 4),
             "per_class": {
-                label: {"precision": round(s.precision, 4), "recall": round(s.recall, 4),
-                        "f1": round(s.f1, 4), "support": s.support}
+                label: {
+                    "precision": round(s.precision, 4),
+                    "recall": round(s.recall, 4),
+                    "f1": round(s.f1, 4),
+                    "support": s.support,
+                }
                 for label, s in self.per_class.items()
             },
             "confusion": {"labels": list(self.labels), "matrix": self.confusion.tolist()},
@@ -48,7 +53,7 @@ def _ece(proba: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
     confidence = proba.max(axis=1)
     edges = np.linspace(0.0, 1.0, bins + 1)
     total = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
+    for lo, hi in itertools.pairwise(edges):
         mask = (confidence > lo) & (confidence <= hi)
         if mask.any():
             total += mask.mean() * abs(correct[mask].mean() - confidence[mask].mean())

@@ -1,0 +1,82 @@
+"""The labeled data: the loader's validation and the shipped seed labels."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from parknews.model.errors import DataError
+from parknews.model.text import paragraphs
+from parknews.training.dataset import load_dataset
+
+from .conftest import DATA_DIR, SEEDS_DIR
+
+
+def write(tmp_path: Path, name: str, lines: list[str]) -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def row(**kw: str) -> str:
+    base = {"text": "招商签约", "label": "investment", "doc": "d1", "source": "authored"}
+    base.update(kw)
+    return json.dumps(base, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("{not json", "not valid JSON"),
+        (json.dumps({"text": "x", "label": "spam", "doc": "d1"}), "missing field(s) source"),
+        (row(label="jobs"), "unknown label 'jobs'"),
+        (row(text="   "), "empty text"),
+        ("[1, 2]", "expected a JSON object"),
+        (row(doc=""), "empty doc id"),
+    ],
+)
+def test_bad_line_is_reported_with_file_and_line(tmp_path: Path, line: str, reason: str) -> None:
+    path = write(tmp_path, "bad.jsonl", [row(), line])
+    with pytest.raises(DataError) as info:
+        load_dataset([path])
+    assert f"{path}:2: {reason}" in str(info.value)
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = write(tmp_path, "bad.jsonl", ["{", row(), row(label="x")])
+    with pytest.raises(DataError) as info:
+        load_dataset([path])
+    assert f"{path}:1:" in str(info.value) and f"{path}:3:" in str(info.value)
+
+
+def test_empty_file_and_missing_path(tmp_path: Path) -> None:
+    empty = write(tmp_path, "empty.jsonl", [""])
+    with pytest.raises(DataError, match="holds no records"):
+        load_dataset([empty])
+    with pytest.raises(DataError, match="no such file"):
+        load_dataset([tmp_path / "nope.jsonl"])
+
+
+def test_doc_lines_must_stand_together(tmp_path: Path) -> None:
+    path = write(tmp_path, "split.jsonl", [row(doc="a"), row(doc="b"), row(doc="a")])
+    with pytest.raises(DataError, match=":3: doc 'a' resumes"):
+        load_dataset([path])
+
+
+def test_seed_labels_cover_every_line_of_every_seed() -> None:
+    data = load_dataset([DATA_DIR / "seeds.jsonl"])
+    by_doc = {a.doc: a for a in data.articles}
+    for path in sorted(SEEDS_DIR.glob("*.txt")):
+        article = by_doc[path.stem]
+        assert article.source == "seed"
+        assert article.lines == [p.text.strip() for p in paragraphs(path.read_text("utf-8"))]
+
+
+def test_seeds_are_the_shared_seeds_byte_for_byte() -> None:
+    shared = SEEDS_DIR.parents[1] / "shared" / "seeds"
+    if not shared.is_dir():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    for path in sorted(shared.glob("*.txt")):
+        assert (SEEDS_DIR / path.name).read_bytes() == path.read_bytes()
