@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import typer
 
+from . import data
 from .classify import classify
+from .summarize import analyze, evaluate_summaries, summarize
 from .train import evaluate, train
 
 app = typer.Typer(
@@ -21,6 +23,10 @@ app = typer.Typer(
 app.command()(classify)
 app.command()(train)
 app.command()(evaluate)
+app.command()(summarize)
+app.command()(analyze)
+app.command(name="evaluate-summaries")(evaluate_summaries)
+app.add_typer(data.app, name="data")
 
 
 def main() -> None:

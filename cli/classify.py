@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from parknews.model.reader import InputProblem, read_documents
 
 from . import render
-from .common import DEFAULT_MODEL_DIR, ModelOption, load, out, warn
+from .common import DEFAULT_MODEL_DIR, ModelOption, fail, load, out, warn
+from .dask_engine import Engine, EngineOption, OutOption, SchedulerOption
+
+if TYPE_CHECKING:
+    from parknews.model.annotate import LabeledArticle
 
 
 class OutputFormat(str, Enum):
@@ -19,33 +24,76 @@ class OutputFormat(str, Enum):
     csv = "csv"
 
 
+def _utf8_stdout(fmt: OutputFormat) -> None:
+    # JSONL and CSV are data and always UTF-8; a table in a terminal that cannot
+    # show a character gets a replacement mark instead of a crash mid-run.
+    if hasattr(sys.stdout, "reconfigure"):
+        if fmt is OutputFormat.table:
+            sys.stdout.reconfigure(errors="replace")
+        else:
+            sys.stdout.reconfigure(encoding="utf-8")
+
+
 def classify(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (their *.txt) or - for stdin.")],
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     model_dir: ModelOption = DEFAULT_MODEL_DIR,
+    engine: EngineOption = Engine.local,
+    scheduler: SchedulerOption = None,
+    out_dir: OutOption = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes; output stays in input order and streams."
+        ),
+    ] = 1,
 ) -> None:
     """Label every paragraph (non-empty line) of each article.
 
     Example: [bold]parknews classify seeds/ --format jsonl > labels.jsonl[/]
     """
-    from parknews.model.annotate import label_article, records
+    from parknews.model.parallel import label_documents
 
+    if engine is Engine.dask:
+        from .dask_engine import classify_on_dask
+
+        _utf8_stdout(fmt)
+        classify_on_dask(paths, model_dir=model_dir, fmt=fmt.value, scheduler=scheduler, out_dir=out_dir)
+        return
+    if scheduler is not None or out_dir is not None:
+        raise fail("--scheduler and --out go with --engine dask", code=2)
     model = load(model_dir)
+    _utf8_stdout(fmt)
     csv_writer = render.CsvWriter(sys.stdout, model.labels) if fmt is OutputFormat.csv else None
     failed = 0
-    for item in read_documents(paths):
+    # JSONL is rendered where the article was labeled, so --jobs parallelizes it too.
+    finish = _jsonl_text if fmt is OutputFormat.jsonl else None
+    for item, article in label_documents(model, read_documents(paths), jobs=jobs, finish=finish):
         if isinstance(item, InputProblem):
             warn(item.message)
             failed += 1
             continue
-        article = label_article(model, item)
+        if item.warning:
+            warn(item.warning)
+        if finish is not None:
+            text, empty = article
+            if empty:
+                warn(f"{item.name}: no text (empty or white space only)")
+            sys.stdout.write(text)
+            continue
         if not article.paragraphs:
             warn(f"{item.name}: no text (empty or white space only)")
-        if fmt is OutputFormat.jsonl:
-            render.write_jsonl(sys.stdout, records(article))
-        elif csv_writer is not None:
+        if csv_writer is not None:
             csv_writer.write(article)
         elif article.paragraphs:
             out.print(render.article_table(article))
     if failed:
         raise typer.Exit(1)
+
+
+def _jsonl_text(article: LabeledArticle) -> tuple[str, bool]:
+    from parknews.model.annotate import records
+
+    buffer = io.StringIO()
+    render.write_jsonl(buffer, records(article))
+    return buffer.getvalue(), not article.paragraphs

@@ -100,3 +100,136 @@ def confusion_table(rep: Any) -> Table:
 def print_report(console: Console, title: str, rep: Any) -> None:
     console.print(report_table(title, rep))
     console.print(confusion_table(rep))
+
+
+# Summaries (``parknews summarize`` / ``analyze`` / ``evaluate-summaries``).
+
+SUMMARY_STYLE = "bold underline"
+_BAR_WIDTH = 40
+
+
+def _base_colour(label: str) -> str:
+    return LABEL_STYLES.get(label, "white").replace("bold ", "")
+
+
+def summary_view(summary: Any) -> Any:
+    """The summary of one article: its sentences as in the input, in order, then its keywords."""
+    from rich.console import Group
+
+    topic = f" [dim](topic: {summary.topic})[/]" if summary.topic else ""
+    rows = Table.grid(padding=(0, 1))
+    rows.add_column(justify="right", style="dim", no_wrap=True)
+    rows.add_column(overflow="fold")
+    for s in summary.sentences:
+        rows.add_row(f"¶{s.paragraph}", s.original.strip())
+    if not summary.sentences:
+        rows.add_row("", Text("(no summary)", style="dim"))
+    if summary.keywords:
+        rows.add_row("", Text("keywords: " + " · ".join(summary.keywords), style="cyan"))
+    return Group(Text.from_markup(f"[bold]{summary.article.file}[/]{topic}"), rows, Text(""))
+
+
+def label_share_bar(labels: Iterable[str], width: int = _BAR_WIDTH) -> Text:
+    """A one-line bar of label shares, coloured by label, with a legend."""
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    total = sum(counts.values())
+    bar = Text()
+    legend = Text()
+    if not total:
+        return bar
+    order = [l for l in LABEL_STYLES if l in counts] + [l for l in counts if l not in LABEL_STYLES]
+    # Largest remainders, so the segments always add up to the full width.
+    exact = {l: counts[l] / total * width for l in order}
+    cells = {l: int(exact[l]) for l in order}
+    for l in sorted(order, key=lambda l: exact[l] - cells[l], reverse=True)[: width - sum(cells.values())]:
+        cells[l] += 1
+    for l in order:
+        bar.append("█" * cells[l], style=_base_colour(l))
+        legend.append(f"  {l} {counts[l] / total:.0%}", style=_base_colour(l))
+    return bar + legend
+
+
+def analysis_view(summary: Any) -> Any:
+    """An article to read: each paragraph coloured by label, summary sentences highlighted in place."""
+    from rich.console import Group
+    from rich.panel import Panel
+
+    article = summary.article
+    chosen: dict[int, list[str]] = {}
+    for s in summary.sentences:
+        chosen.setdefault(s.paragraph, []).append(s.original)
+    body = Table.grid(padding=(0, 1), expand=True)
+    body.add_column(justify="right", style="dim", no_wrap=True)
+    body.add_column(no_wrap=True)
+    body.add_column(ratio=1, overflow="fold")
+    for p in article.paragraphs:
+        colour = "dim " + _base_colour(p.label) if p.label == "spam" else _base_colour(p.label)
+        text = Text(p.text.strip(), style=colour)
+        cursor = 0
+        for original in chosen.get(p.paragraph, []):
+            start = text.plain.find(original, cursor)
+            if start >= 0:
+                text.stylize(SUMMARY_STYLE, start, start + len(original))
+                cursor = start + len(original)
+        marker = "★" if p.paragraph in chosen else ""
+        body.add_row(f"{marker}{p.paragraph}", label_text(p.label), text)
+    footer: list[Any] = []
+    if summary.keywords:
+        footer.append(Text("keywords: " + " · ".join(summary.keywords), style="cyan"))
+    if article.paragraphs:
+        footer.append(label_share_bar(p.label for p in article.paragraphs))
+    if summary.note:
+        footer.append(Text(summary.note, style="yellow"))
+    legend = Text("★ and underline: summary sentences", style="dim")
+    title = article.file + (f" — topic: {summary.topic}" if summary.topic else "")
+    return Panel(Group(body, Text(""), *footer, legend), title=title, title_align="left")
+
+
+def summary_scores_table(title: str, report: Any) -> Table:
+    """ROUGE of each system and the spam sentences it chose; the margin over the best baseline below."""
+    table = Table(title=title, title_justify="left")
+    for column in ("system", "ROUGE-1", "ROUGE-2", "ROUGE-L", "spam sentences", "sentences"):
+        table.add_column(column, justify="left" if column == "system" else "right")
+    for name, s in report.systems.items():
+        style = "bold" if name == "parknews" else ""
+        table.add_row(
+            name,
+            f"{s.rouge1:.3f}",
+            f"{s.rouge2:.3f}",
+            f"{s.rougeL:.3f}",
+            str(s.spam),
+            str(s.sentences),
+            style=style,
+        )
+    margin = report.margin()
+    table.caption = "char-level F1; parknews minus the best baseline: " + ", ".join(
+        f"{name} {margin[key]:+.3f}"
+        for name, key in (("ROUGE-1", "rouge1"), ("ROUGE-2", "rouge2"), ("ROUGE-L", "rougeL"))
+    )
+    return table
+
+
+def sweep_table(split: Any, top: int = 5) -> Any:
+    """The two-fold sweep: the settings each half chose, held-out scores, and the best settings overall."""
+    from rich.console import Group
+
+    def describe(params: dict[str, Any]) -> str:
+        return ", ".join(f"{k}={v}" for k, v in params.items())
+
+    chosen = Text()
+    for half, params in zip("AB", split.chosen):
+        chosen.append(f"chosen on half {half}: {describe(params)}\n", style="dim")
+    held = summary_scores_table(
+        f"held out: each half summarized with the other half's choice ({split.held_out.docs} articles)",
+        split.held_out,
+    )
+    ranking = Table(title=f"best {top} settings on all articles (in-sample)", title_justify="left")
+    ranking.add_column("settings")
+    for column in ("ROUGE-1", "ROUGE-2", "ROUGE-L", "spam"):
+        ranking.add_column(column, justify="right")
+    for params, s in split.whole[:top]:
+        scores = (f"{s.rouge1:.3f}", f"{s.rouge2:.3f}", f"{s.rougeL:.3f}", str(s.spam))
+        ranking.add_row(describe(params), *scores)
+    return Group(chosen, held, ranking)

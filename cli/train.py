@@ -28,12 +28,14 @@ def train(
 
     Example: [bold]parknews train --data training/data --data my_labels.jsonl --out my_model[/]
     """
-    from parknews.model.store import save_model
+    from parknews.model.store import check_replaceable, save_model
     from parknews.training.dataset import load_dataset
     from parknews.training.fit import DEFAULT_GRID, Settings
     from parknews.training.fit import train as fit
 
+    had_model = out_dir.exists()
     try:
+        check_replaceable(out_dir)  # before the minutes of fitting, not after
         dataset = load_dataset(data)
         err.print(
             f"{len(dataset.records)} paragraphs in {len(dataset.articles)} articles from "
@@ -49,6 +51,12 @@ def train(
         save_model(result.model, out_dir)
     except ParknewsError as exc:
         raise fail(str(exc)) from None
+    except ValueError as exc:
+        # scikit-learn's refusals of data too thin to fit ("no terms remain" after min_df)
+        raise fail(f"training failed on this data: {exc}") from None
+    except KeyboardInterrupt:
+        kept = f"the model at {out_dir} is unchanged" if had_model else f"nothing was written to {out_dir}"
+        raise fail(f"interrupted: {kept}", code=130) from None
     for settings, score in result.search:
         err.print(f"  {settings.describe()}: grouped-CV macro-F1 {score:.3f}")
     if result.cv is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -28,7 +29,7 @@ __all__ = [
     "word_terms",
 ]
 
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 # A "paragraph" of megabytes is a scraping accident (minified script, a page on
 # one line); its first few thousand characters say all the classifier needs.
 MAX_FEATURE_CHARS = 5000
@@ -42,22 +43,41 @@ class Context(NamedTuple):
     count: int
     prev: str
     next: str
+    repeated: bool = False
+    after_list: bool = False
+
+
+# A short line opening a list of other stories: what follows it is page furniture.
+_LIST_HEADING = re.compile(
+    r"^(?:相关|推荐|热点|热门|最新|最近|更多|排行|今日|为您|您可能|猜你|延伸|精彩|往期|点击排行|热文|上一篇|下一篇)"
+)
+_LIST_HEADING_MAX_CHARS = 12
 
 
 def contexts(lines: Sequence[str]) -> list[Context]:
     """Contexts for the non-empty lines of one article, in order."""
     norm = [normalize(line[:MAX_FEATURE_CHARS]) for line in lines]
     n = len(norm)
-    return [
-        Context(
-            text=norm[i],
-            index=i,
-            count=n,
-            prev=norm[i - 1] if i > 0 else "",
-            next=norm[i + 1] if i + 1 < n else "",
+    # Scraped "related" blocks repeat a headline as link and as title, and
+    # sites repeat the article title in their own lists.
+    counts = Counter(norm)
+    out: list[Context] = []
+    after_list = False
+    for i, text in enumerate(norm):
+        out.append(
+            Context(
+                text=text,
+                index=i,
+                count=n,
+                prev=norm[i - 1] if i > 0 else "",
+                next=norm[i + 1] if i + 1 < n else "",
+                repeated=counts[text] > 1,
+                after_list=after_list,
+            )
         )
-        for i in range(n)
-    ]
+        if len(text) <= _LIST_HEADING_MAX_CHARS and _LIST_HEADING.match(text):
+            after_list = True
+    return out
 
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
@@ -91,6 +111,7 @@ _DATE_TIME = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|\d{1,2}:\d{2}")
 _SENTENCE_END = re.compile(r"[。!?;！？；][”\"’')）」』]*$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _BULLET = re.compile(r"^(?:[-·•*>]|\d+[.、)])\s*")
+_TRUNCATED = re.compile(r"(?:\.\.\.|…)$")
 
 
 def _shape(text: str) -> list[float]:
@@ -124,6 +145,9 @@ def layout_vector(ctx: Context) -> list[float]:
         1.0 if _BULLET.match(text) else 0.0,
         1.0 if not ctx.prev else 0.0,
         1.0 if not ctx.next else 0.0,
+        1.0 if ctx.repeated else 0.0,
+        1.0 if ctx.after_list else 0.0,
+        1.0 if _TRUNCATED.search(text) else 0.0,
     ]
 
 
@@ -143,4 +167,7 @@ LAYOUT_NAMES: tuple[str, ...] = (
     "bullet",
     "first",
     "last",
+    "repeated",
+    "after_list_heading",
+    "truncated",
 )

@@ -9,28 +9,30 @@ target and renames it into place, so a failed save leaves the old model whole.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
+import math
 import os
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .classifier import ParagraphClassifier, TermBlock
+from .classifier import LABELS, ParagraphClassifier, TermBlock
 from .errors import ModelError
-from .features import FEATURES_VERSION
+from .features import FEATURES_VERSION, LAYOUT_NAMES
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "load_model", "save_model"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "check_replaceable", "load_model", "save_model"]
 
 FORMAT = "parknews-model"
 FORMAT_VERSION = 1
 _MANIFEST = "manifest.json"
 _VOCABULARY = "vocabulary.json"
 _WEIGHTS = "weights.npz"
+_MODEL_FILES = frozenset({_MANIFEST, _VOCABULARY, _WEIGHTS})
 
 
 def _sha256(path: Path) -> str:
@@ -63,11 +65,30 @@ def _vocabulary(block: TermBlock | None) -> list[str] | None:
     return terms
 
 
+def check_replaceable(directory: str | os.PathLike[str]) -> None:
+    """Refuse a target that holds anything but a model: replacing it would delete the user's files."""
+    target = Path(directory)
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise ModelError(f"{target} is a file, not a model directory: refusing to replace it")
+    foreign = sorted(p.name for p in target.iterdir() if p.name not in _MODEL_FILES)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+        raise ModelError(
+            f"{target} holds files that are not a parknews model ({shown}): refusing to replace it"
+        )
+
+
 def save_model(model: ParagraphClassifier, directory: str | os.PathLike[str]) -> Path:
     """Write ``model`` to ``directory`` atomically and return the path."""
     target = Path(directory)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    check_replaceable(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    except OSError as exc:
+        raise ModelError(f"cannot write a model in {target.parent}: {exc.strerror or exc}") from None
     try:
         vocabulary = {"words": _vocabulary(model.words), "chars": _vocabulary(model.chars)}
         (staging / _VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), "utf-8")
@@ -85,8 +106,10 @@ def save_model(model: ParagraphClassifier, directory: str | os.PathLike[str]) ->
         (staging / _MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
         staging.chmod(0o755)  # mkdtemp makes it private; a model is meant to be shared
         _swap_into_place(staging, target)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise ModelError(f"cannot write the model to {target}: {exc.strerror or exc}") from None
         raise
     return target
 
@@ -130,6 +153,23 @@ def _read_manifest(root: Path) -> dict[str, Any]:
             f"{root} was trained on features v{manifest.get('features_version')!r}; this "
             f"parknews computes v{FEATURES_VERSION}: retrain it with `parknews train`"
         )
+    # The manifest carries the checksums, so nothing vouches for it: check every value we use.
+    labels = manifest.get("labels")
+    if (
+        not isinstance(labels, list)
+        or len(labels) < 2
+        or len(set(map(str, labels))) != len(labels)
+        or not all(isinstance(label, str) and label in LABELS for label in labels)
+    ):
+        raise ModelError(f"{path}: 'labels' must list two or more distinct parknews labels")
+    temperature = manifest.get("temperature", 1.0)
+    if (
+        isinstance(temperature, bool)
+        or not isinstance(temperature, int | float)
+        or not math.isfinite(temperature)
+        or temperature <= 0
+    ):
+        raise ModelError(f"{path}: 'temperature' must be a positive number")
     return manifest
 
 
@@ -179,15 +219,33 @@ def load_model(directory: str | os.PathLike[str]) -> ParagraphClassifier:
             temperature=float(manifest.get("temperature", 1.0)),
             manifest=manifest,
         )
-    except ModelError:
-        raise
-    except (KeyError, ValueError, OSError, TypeError, AttributeError) as exc:
+    except ModelError as exc:
+        raise ModelError(f"{root}: {exc}") from None
+    except (KeyError, ValueError, OSError, TypeError, AttributeError, EOFError, zipfile.BadZipFile) as exc:
         raise ModelError(f"{root} could not be read as a parknews model: {exc}") from None
     if not n or model.intercept.shape != (n,):
         raise ModelError(f"{root}: the intercept does not match the {n} labels")
-    if model.layout_weights is not None and model.layout_weights.shape[1] != n:
-        raise ModelError(f"{root}: the layout weights do not match the {n} labels")
-    with contextlib.suppress(ZeroDivisionError):
-        if model.temperature <= 0:
-            raise ModelError(f"{root}: temperature must be positive")
+    _check_arrays(root, arrays, n)
     return model
+
+
+def _check_arrays(root: Path, arrays: dict[str, np.ndarray], n: int) -> None:
+    """Numbers only, all finite, and a layout block whose shapes the classifier can use."""
+    for key, array in arrays.items():
+        if array.dtype.kind != "f" or not np.isfinite(array).all():
+            raise ModelError(f"{root}: array {key!r} is not all finite floating-point numbers")
+    layout = [arrays.get(k) for k in ("layout_mean", "layout_scale", "layout_weights")]
+    if all(a is None for a in layout):
+        return
+    width = len(LAYOUT_NAMES)
+    mean, scale, weights = layout
+    if (
+        mean is None
+        or scale is None
+        or weights is None
+        or mean.shape != (width,)
+        or scale.shape != (width,)
+        or weights.shape != (width, n)
+        or not (scale > 0).all()
+    ):
+        raise ModelError(f"{root}: the layout arrays do not fit {width} layout cues and {n} labels")

@@ -33,6 +33,7 @@ _MAX_PROBLEMS = 20
 # Generated script variants of an article carry its doc id plus this marker and a
 # suffix ("auth-a-01~hant"); they share the article's group in every split.
 VARIANT_MARK = "~"
+GENERATED = "generated"  # the source of those variants
 
 
 def group_of(doc: str) -> str:
@@ -147,15 +148,20 @@ def _parse_line(raw: str, where: str) -> tuple[Record | None, str | None]:
 
 def _read_file(path: Path, problems: list[str]) -> list[Record]:
     try:
-        content = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        problems.append(f"{path}:1: not UTF-8 text")
-        return []
+        data = path.read_bytes()
     except OSError as exc:
-        problems.append(f"{path}:1: cannot read ({exc.strerror})")
+        problems.append(f"{path}:1: cannot read ({exc.strerror or exc})")
+        return []
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.append(f"{path}:{line}: not UTF-8 text (byte {exc.start}); JSONL files must be UTF-8")
         return []
     records: list[Record] = []
-    lines = content.splitlines()
+    # Only "\n" ends a JSONL line: str.splitlines() would also cut at U+2028 or
+    # U+0085, which JSON allows raw inside strings, and misnumber every line after.
+    lines = [line.removesuffix("\r") for line in content.split("\n")]
     if not any(line.strip() for line in lines):
         problems.append(f"{path}:1: the file holds no records")
     for number, raw in enumerate(lines, 1):

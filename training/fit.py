@@ -30,7 +30,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from .dataset import DEFAULT_DATA_DIR, Dataset
+from .dataset import DEFAULT_DATA_DIR, GENERATED, Dataset
 from .metrics import Report, report
 
 __all__ = [
@@ -62,9 +62,9 @@ class Settings:
 
 
 DEFAULT_GRID: tuple[Settings, ...] = (
-    Settings(C=2.0),
+    Settings(C=4.0),
     Settings(C=8.0),
-    Settings(C=32.0),
+    Settings(C=16.0),
 )
 
 
@@ -120,21 +120,42 @@ def dataset_contexts(dataset: Dataset) -> tuple[list[Context], list[str], list[s
 
 
 def check_trainable(dataset: Dataset, folds: int) -> None:
-    """Refuse data that cannot give a model and an honest score, before any fitting."""
-    counts = dataset.label_counts()
-    if not counts:
+    """Refuse data that cannot give a model and an honest score, before any fitting.
+
+    Each refusal names the ``file:line`` of a record it is about, as load errors do.
+    """
+    records = dataset.records
+    if not records:
         raise DataError("no labeled paragraphs to train on")
+    first = records[0]
+    counts = dataset.label_counts()
     if len(counts) < 2:
         only = next(iter(counts))
         raise DataError(
-            f"all {counts[only]} paragraphs are labeled {only!r}: a classifier needs two labels or more"
+            f"{first.file}:{first.line}: all {counts[only]} paragraphs are labeled {only!r}: "
+            "a classifier needs two labels or more"
         )
-    groups = {g for g in dataset.groups()}
-    if len(groups) < folds:
+    groups = dataset.groups()
+    starts: dict[str, Any] = {}
+    for group, record in zip(groups, records):
+        starts.setdefault(group, record)
+    if len(starts) < folds:
+        listed = ", ".join(f"{g!r} ({r.file}:{r.line})" for g, r in list(starts.items())[:5])
         raise DataError(
-            f"grouped {folds}-fold cross-validation needs {folds} articles or more; "
-            f"the data has {len(groups)}"
+            f"{first.file}:{first.line}: grouped {folds}-fold cross-validation needs {folds} articles "
+            f"or more; the data has {len(starts)}: {listed} (add articles or use fewer folds)"
         )
+    # A fold whose training part holds one label only would make the fit fail midway.
+    y = np.array([r.label for r in records])
+    for train_idx, test_idx in GroupKFold(n_splits=folds).split(y, y, groups):
+        left = set(y[train_idx].tolist())
+        if len(left) < 2:
+            held = next(records[int(i)] for i in test_idx if y[i] not in left)
+            raise DataError(
+                f"{held.file}:{held.line}: grouped {folds}-fold cross-validation holds out every "
+                f"{held.label!r} paragraph at once, leaving only {left.pop()!r} to train on: "
+                f"label {held.label!r} in more articles"
+            )
 
 
 @dataclass
@@ -192,16 +213,23 @@ def _fit_temperature(scores: np.ndarray, y_index: np.ndarray) -> float:
 def cross_validate(
     dataset: Dataset, settings: Settings, *, folds: int = 5, progress: Callable[[str], None] = lambda _: None
 ) -> tuple[Report, float]:
-    """Grouped-CV report of ``settings`` on ``dataset`` and the temperature fitted out of fold."""
+    """Grouped-CV report of ``settings`` on ``dataset`` and the temperature fitted out of fold.
+
+    Generated script variants train in their article's fold but are left out of the
+    scores: they would count the same paragraph twice.
+    """
     ctxs, y_list, groups = dataset_contexts(dataset)
     labels = tuple(l for l in LABELS if l in set(y_list))
     y = np.array(y_list)
     scores = _out_of_fold(settings, ctxs, y, groups, folds, labels, progress)
-    y_index = np.array([labels.index(v) for v in y_list])
-    temperature = _fit_temperature(scores, y_index)
-    proba = _softmax(scores / temperature)
+    scored = np.array([r.source != GENERATED for r in dataset.records])
+    if not scored.any():
+        scored[:] = True
+    y_index = np.array([labels.index(v) for v in y_list])[scored]
+    temperature = _fit_temperature(scores[scored], y_index)
+    proba = _softmax(scores[scored] / temperature)
     predicted = [labels[i] for i in proba.argmax(axis=1)]
-    return report(y_list, predicted, labels=labels, proba=proba), temperature
+    return report(list(y[scored]), predicted, labels=labels, proba=proba), temperature
 
 
 def export(pipe: Pipeline, temperature: float, manifest: dict[str, Any]) -> ParagraphClassifier:

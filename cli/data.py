@@ -1,0 +1,91 @@
+"""``parknews data``: validate the labeled corpus, count it, regenerate script variants."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from parknews.model.errors import ParknewsError
+from rich.table import Table
+
+from . import render
+from .common import DataOption, err, fail, out
+
+app = typer.Typer(help="Validate and count the labeled corpus.", no_args_is_help=True)
+
+VARIANTS_FILE = Path(__file__).resolve().parents[1] / "training" / "data" / "variants" / "generated.jsonl"
+
+
+@app.command()
+def stats(data: DataOption = None) -> None:
+    """Validate every labeled file and print counts per label, per source and per script.
+
+    Example: [bold]parknews data stats --data training/data[/]
+    """
+    from parknews.training.dataset import load_dataset
+    from parknews.training.stats import corpus_stats
+
+    try:
+        dataset = load_dataset(data)
+        st = corpus_stats(dataset)
+    except ParknewsError as exc:
+        raise fail(str(exc)) from None
+    sources = sorted(st.articles)
+    table = Table(title=f"{len(dataset.files)} file(s) valid", title_justify="left")
+    table.add_column("label")
+    for source in sources:
+        table.add_column(source, justify="right")
+    table.add_column("all but generated", justify="right")
+    for label in render.LABEL_STYLES:
+        table.add_row(
+            render.label_text(label),
+            *(str(st.labels_by_source[s][label]) for s in sources),
+            str(st.labels[label]),
+        )
+    table.add_row("paragraphs", *(str(st.paragraphs[s]) for s in sources), str(sum(st.labels.values())))
+    table.add_row(
+        "articles",
+        *(str(st.articles[s]) for s in sources),
+        str(sum(n for s, n in st.articles.items() if s != "generated")),
+    )
+    out.print(table)
+    out.print("articles by script: " + ", ".join(f"{k} {v}" for k, v in sorted(st.scripts.items())))
+    out.print(f"gold summaries: {st.summaries} articles")
+    if st.missing_summaries:
+        err.print(
+            f"no gold summary for {len(st.missing_summaries)} article(s): {', '.join(st.missing_summaries[:8])}"
+        )
+    if st.bad_summaries:
+        raise fail(f"gold sentences that are not in their article: {'; '.join(st.bad_summaries[:5])}")
+
+
+@app.command()
+def variants(
+    data: DataOption = None,
+    every: Annotated[int, typer.Option(min=1, help="Make variants of every N-th simplified article.")] = 3,
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write them.")] = VARIANTS_FILE,
+) -> None:
+    """Regenerate traditional and pinyin-glossed variants of authored articles (reproducible).
+
+    Example: [bold]parknews data variants --every 3[/]
+    """
+    from parknews.training.dataset import load_dataset
+    from parknews.training.variants import make_variants
+
+    try:
+        dataset = load_dataset(data).filter(sources=["authored"])
+    except ParknewsError as exc:
+        raise fail(str(exc)) from None
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".variants-", dir=out_file.parent)
+    count = 0
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        for record in make_variants(dataset.articles, every=every):
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    os.replace(tmp, out_file)
+    err.print(f"{count} variant paragraphs written to {out_file}")

@@ -1,0 +1,188 @@
+"""``parknews summarize``, ``analyze`` and ``evaluate-summaries``: key sentences of each article."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from parknews.model.errors import ParknewsError
+from parknews.model.reader import InputProblem, read_documents
+
+from . import render
+from .common import DEFAULT_MODEL_DIR, DataOption, ModelOption, err, fail, load, out, warn
+
+if TYPE_CHECKING:
+    from parknews.model.classifier import ParagraphClassifier
+    from parknews.model.summarize import ArticleSummary
+
+
+class Topic(str, Enum):
+    """Every label but spam: furniture is never summarized."""
+
+    recruitment = "recruitment"
+    investment = "investment"
+    talent = "talent"
+    services = "services"
+    other = "other"
+
+
+class SummaryFormat(str, Enum):
+    text = "text"
+    jsonl = "jsonl"
+
+
+PathsArgument = Annotated[list[str], typer.Argument(help="Files, folders (their *.txt) or - for stdin.")]
+SentencesOption = Annotated[
+    int | None,
+    typer.Option("--sentences", "-n", min=1, help="Sentences per summary.", show_default="3"),
+]
+RatioOption = Annotated[
+    float | None,
+    typer.Option("--ratio", "-r", help="Keep this share (0 < R <= 1) of the content sentences instead."),
+]
+TopicOption = Annotated[
+    Topic | None, typer.Option("--topic", "-t", help="Summarize only the paragraphs of this label.")
+]
+
+
+def _note(message: str) -> None:
+    err.print(f"[cyan]note:[/] {message}", markup=True, highlight=False)
+
+
+def _check_count(sentences: int | None, ratio: float | None) -> None:
+    if sentences is not None and ratio is not None:
+        raise typer.BadParameter("give --sentences or --ratio, not both", param_hint="'--ratio'")
+    if ratio is not None and not 0.0 < ratio <= 1.0:
+        raise typer.BadParameter(f"{ratio} is not in (0, 1]", param_hint="'--ratio'")
+
+
+def _summaries(
+    model: ParagraphClassifier,
+    paths: list[str],
+    *,
+    sentences: int | None,
+    ratio: float | None,
+    topic: Topic | None,
+    failed: list[str],
+) -> Iterator[ArticleSummary]:
+    """Label and summarize each readable input; unreadable ones are warned about and counted."""
+    from parknews.model.annotate import label_article
+    from parknews.model.summarize import summarize_article
+
+    for item in read_documents(paths):
+        if isinstance(item, InputProblem):
+            warn(item.message)
+            failed.append(item.name)
+            continue
+        if getattr(item, "warning", None):
+            warn(item.warning)  # type: ignore[arg-type]
+        summary = summarize_article(
+            label_article(model, item),
+            sentences=sentences,
+            ratio=ratio,
+            topic=topic.value if topic is not None else None,
+        )
+        if summary.note:
+            _note(summary.note)
+        yield summary
+
+
+def summarize(
+    paths: PathsArgument,
+    sentences: SentencesOption = None,
+    ratio: RatioOption = None,
+    topic: TopicOption = None,
+    fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Output format.")] = SummaryFormat.text,
+    model_dir: ModelOption = DEFAULT_MODEL_DIR,
+) -> None:
+    """Print the key sentences of each article in document order, and its keywords.
+
+    Page furniture (paragraphs labeled spam) is never quoted. [bold]--format jsonl[/] writes
+    one record per input file: file, summary (text, original, paragraph, score) and keywords.
+
+    Example: [bold]parknews summarize seeds/ --sentences 2 --topic recruitment[/]
+    """
+    from parknews.model.summarize import summary_record
+
+    _check_count(sentences, ratio)
+    model = load(model_dir)
+    failed: list[str] = []
+    for summary in _summaries(model, paths, sentences=sentences, ratio=ratio, topic=topic, failed=failed):
+        if fmt is SummaryFormat.jsonl:
+            render.write_jsonl(sys.stdout, [summary_record(summary)])
+        else:
+            out.print(render.summary_view(summary))
+    if failed:
+        raise typer.Exit(1)
+
+
+def analyze(
+    paths: PathsArgument,
+    sentences: SentencesOption = None,
+    ratio: RatioOption = None,
+    topic: TopicOption = None,
+    model_dir: ModelOption = DEFAULT_MODEL_DIR,
+) -> None:
+    """Show each article as a person reads it: paragraphs coloured by label, the summary
+    highlighted in place, keywords and the share of each label.
+
+    Example: [bold]parknews analyze seeds/000_78403b45b73b3ff9.txt[/]
+    """
+    _check_count(sentences, ratio)
+    model = load(model_dir)
+    failed: list[str] = []
+    for summary in _summaries(model, paths, sentences=sentences, ratio=ratio, topic=topic, failed=failed):
+        out.print(render.analysis_view(summary))
+    if failed:
+        raise typer.Exit(1)
+
+
+def evaluate_summaries(
+    data: DataOption = None,
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            "--gold", "-g", help="Gold summaries (JSONL).", show_default="training/data/summaries.jsonl"
+        ),
+    ] = None,
+    sentences: Annotated[int, typer.Option("--sentences", "-n", min=1, help="Sentences per summary.")] = 3,
+    sweep: Annotated[
+        bool,
+        typer.Option(
+            help="Also choose settings by a sweep on half the articles and score them on the other half "
+            "(takes minutes)."
+        ),
+    ] = False,
+    model_dir: ModelOption = DEFAULT_MODEL_DIR,
+) -> None:
+    """Score the summarizer against gold summaries beside lead-3 and plain TextRank.
+
+    Char-level ROUGE-1/2/L F1, and the number of chosen sentences whose paragraph is spam.
+
+    Example: [bold]parknews evaluate-summaries --sweep[/]
+    """
+    from parknews.training.dataset import load_dataset
+    from parknews.training.summaries import DEFAULT_GOLD, evaluate_summaries, load_gold, split_sweep
+
+    model = load(model_dir)
+    try:
+        dataset = load_dataset(data)
+        gold_summaries = load_gold(gold or DEFAULT_GOLD, dataset)
+        report = evaluate_summaries(model, dataset, gold_summaries, sentences=sentences)
+    except ParknewsError as exc:
+        raise fail(str(exc)) from None
+    if model.manifest.get("training_data", {}).get("sha256") == dataset.sha256:
+        warn("the classifier was trained on these articles: its labels here are better than on new text")
+    out.print(render.summary_scores_table(f"{report.docs} articles with gold summaries", report))
+    if report.without_gold:
+        _note(f"{report.without_gold} articles have no gold summary yet and are not scored")
+    if sweep:
+        with err.status("sweeping…") as status:
+            split = split_sweep(
+                model, dataset, gold_summaries, sentences=sentences, progress=lambda m: status.update(m)
+            )
+        out.print(render.sweep_table(split))

@@ -1,0 +1,231 @@
+"""``--engine dask`` on a local cluster of two worker processes: the records of the single-process run."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from parknews.cli import dask_engine
+from parknews.cli.app import app
+from parknews.training.dataset import load_dataset
+from typer.testing import CliRunner
+
+from .conftest import SEEDS_DIR
+
+pytestmark = pytest.mark.slow
+distributed = pytest.importorskip("distributed")
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every labeled article as a .txt file, one paragraph a line."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for i, article in enumerate(load_dataset().articles):
+        (folder / f"{i:03d}.txt").write_text("\n".join(article.lines) + "\n", "utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Files that test where a file may be cut, and that it is read whole when it may not."""
+    folder = tmp_path_factory.mktemp("awkward")
+    seeds = [p.read_text("utf-8") for p in sorted(SEEDS_DIR.glob("*.txt"))]
+    body = "\n\n \u3000\n".join(seeds)
+    # Split: a byte-order mark, CRLF, runs of blank and full-width-space lines.
+    (folder / "a_bom_crlf.txt").write_bytes(codecs.BOM_UTF8 + body.replace("\n", "\r\n").encode("utf-8"))
+    # Split: one paragraph longer than a piece, so some cut points fall inside it.
+    (folder / "b_long_line.txt").write_text(seeds[0] + "\n" + "园区" * 6000 + "\n" + seeds[1], "utf-8")
+    # Read whole: not UTF-8, one broken byte, a NUL byte far in, old Mac line ends.
+    (folder / "c_gb18030.txt").write_bytes(seeds[2].encode("gb18030"))
+    (folder / "d_utf16.txt").write_bytes(seeds[3].encode("utf-16"))
+    (folder / "e_broken_byte.txt").write_bytes(body.encode("utf-8") + b"\xff\n" + seeds[4].encode("utf-8"))
+    (folder / "f_cr_only.txt").write_bytes(body.replace("\n", "\r").encode("utf-8"))
+    (folder / "g_empty.txt").write_bytes(b"")
+    (folder / "h_nul_late.txt").write_bytes(body.encode("utf-8") * 2 + b"\x00\n")
+    return folder
+
+
+@pytest.fixture
+def tiny_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts of a few KB: the seeds are split and the corpus makes a hundred partitions."""
+    monkeypatch.setattr(dask_engine, "PART_BYTES", 4096)
+    monkeypatch.setattr(dask_engine, "MIN_PART_BYTES", 2048)
+
+
+def classify(*args: str, model: Path, input: str | None = None) -> Any:
+    return runner.invoke(app, ["classify", *args, "--model", str(model)], input=input)
+
+
+def on_dask(*args: str, model: Path, scheduler: str, input: str | None = None) -> Any:
+    return classify(*args, "--engine", "dask", "--scheduler", scheduler, model=model, input=input)
+
+
+def parts_text(folder: Path) -> str:
+    return "".join(p.read_text("utf-8") for p in sorted(folder.glob("part-*.jsonl")))
+
+
+def split_files(folder: Path) -> set[str]:
+    """Files whose paragraphs went to more than one part (pieces carry byte ranges)."""
+    plan = json.loads((folder / dask_engine.PLAN_FILE).read_text("utf-8"))
+    names = [identity[0] for ids in plan["parts"].values() for identity in ids if len(identity) == 5]
+    return {Path(n).name for n in names if names.count(n) > 1}
+
+
+@pytest.mark.usefixtures("tiny_parts")
+def test_dask_gives_the_single_process_records(
+    small_model: Path, scheduler: str, corpus: Path, awkward: Path, tmp_path: Path
+) -> None:
+    inputs = [str(SEEDS_DIR), str(corpus), str(awkward)]
+    local = classify(*inputs, "-f", "jsonl", model=small_model)
+    assert local.exit_code == 1  # the NUL file is refused
+    assert len(local.stdout.splitlines()) > 3000
+
+    streamed = on_dask(*inputs, "-f", "jsonl", model=small_model, scheduler=scheduler)
+    assert streamed.exit_code == 1, streamed.output
+    assert streamed.stdout == local.stdout, streamed.stderr
+    # The same warnings: the refused NUL file, the empty one, the broken byte read as U+FFFD.
+    assert sorted(streamed.stderr.splitlines()) == sorted(local.stderr.splitlines())
+    assert all(name in streamed.stderr for name in ("h_nul_late.txt", "g_empty.txt", "e_broken_byte.txt"))
+
+    written = on_dask(*inputs, "--out", str(tmp_path / "out"), model=small_model, scheduler=scheduler)
+    assert written.exit_code == 1, written.output
+    assert written.stdout == ""
+    assert parts_text(tmp_path / "out") == local.stdout
+    # Large files were labelled in pieces, whatever their encoding, with the same records.
+    split = split_files(tmp_path / "out")
+    assert {p.name for p in SEEDS_DIR.glob("*.txt") if p.stat().st_size > 2 * 4096} <= split
+    assert {"a_bom_crlf.txt", "b_long_line.txt", "c_gb18030.txt", "d_utf16.txt", "h_nul_late.txt"} <= split
+
+
+def test_table_and_csv_match_too(small_model: Path, scheduler: str) -> None:
+    for fmt in ("table", "csv"):
+        local = classify(str(SEEDS_DIR), "-f", fmt, model=small_model)
+        streamed = on_dask(str(SEEDS_DIR), "-f", fmt, model=small_model, scheduler=scheduler)
+        assert streamed.exit_code == 0, streamed.output
+        assert streamed.stdout == local.stdout
+
+
+@pytest.mark.usefixtures("tiny_parts")
+def test_rerun_redoes_only_missing_parts(
+    small_model: Path, scheduler: str, corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = on_dask(str(corpus), "--out", str(out), model=small_model, scheduler=scheduler)
+    assert first.exit_code == 0, first.output
+    parts = sorted(out.glob("part-*.jsonl"))
+    assert len(parts) > 50
+    complete = parts_text(out)
+    gone = [parts[3], parts[-1]]
+    for part in gone:
+        part.unlink()
+    kept = {p: p.stat().st_mtime_ns for p in parts if p not in gone}
+
+    again = on_dask(str(corpus), "--out", str(out), model=small_model, scheduler=scheduler)
+    assert again.exit_code == 0, again.output
+    assert f"2 of {len(parts)} parts written now" in again.stderr
+    assert f"{len(parts) - 2} already there, 0 failed" in again.stderr
+    assert {p: p.stat().st_mtime_ns for p in kept} == kept
+    assert parts_text(out) == complete
+
+    # A changed input redoes only the parts that hold it.
+    article = corpus / "010.txt"
+    original = article.read_text("utf-8")
+    try:
+        article.write_text(original + "园区新签约项目3个。\n", "utf-8")
+        changed = on_dask(str(corpus), "--out", str(out), model=small_model, scheduler=scheduler)
+    finally:
+        article.write_text(original, "utf-8")
+    assert changed.exit_code == 0, changed.output
+    assert f"1 of {len(parts)} parts written now" in changed.stderr
+    assert "园区新签约项目3个" in parts_text(out)
+
+    other_model = shutil.copytree(small_model, tmp_path / "other-model")
+    manifest = other_model / "manifest.json"
+    manifest.write_text(manifest.read_text("utf-8").replace("{", '{"note": "x",', 1), "utf-8")
+    refused = on_dask(str(corpus), "--out", str(out), model=other_model, scheduler=scheduler)
+    assert refused.exit_code == 1
+    assert "holds the output of another run" in refused.stderr
+
+
+@pytest.mark.usefixtures("tiny_parts")
+def test_failed_partition_names_its_files_and_the_rest_finish(
+    small_model: Path, scheduler: str, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs = shutil.copytree(corpus, tmp_path / "inputs")
+    victim = inputs / "042.txt"
+    saved = victim.read_bytes()
+    plan = dask_engine.make_plan
+
+    def plan_then_lose_a_file(*args: Any, **kwargs: Any) -> dask_engine.Plan:
+        made = plan(*args, **kwargs)
+        victim.unlink()
+        return made
+
+    monkeypatch.setattr(dask_engine, "make_plan", plan_then_lose_a_file)
+    out = tmp_path / "out"
+    result = on_dask(str(inputs), "--out", str(out), model=small_model, scheduler=scheduler)
+    assert result.exit_code == 1
+    failed = [line for line in result.stderr.splitlines() if " failed (" in line]
+    assert len(failed) == 1
+    assert "FileNotFoundError" in failed[0]
+    assert str(victim) in failed[0].split("its files: ")[1].split(", ")
+    assert "Traceback" not in result.output
+    total = len(json.loads((out / dask_engine.PLAN_FILE).read_text("utf-8"))["parts"])
+    assert len(list(out.glob("part-*.jsonl"))) == total - 1
+    assert f"{total - 1} of {total} parts written now" in result.stderr
+
+    monkeypatch.setattr(dask_engine, "make_plan", plan)
+    victim.write_bytes(saved)
+    again = on_dask(str(inputs), "--out", str(out), model=small_model, scheduler=scheduler)
+    assert again.exit_code == 0, again.output
+    assert f"1 of {total} parts written now" in again.stderr
+    local = classify(str(inputs), "-f", "jsonl", model=small_model)
+    assert parts_text(out) == local.stdout
+
+
+def test_stdin_on_dask(small_model: Path, scheduler: str) -> None:
+    text = "当前位置:首页\n\n园区签约项目12个。\n"
+    local = classify("-", "-f", "jsonl", model=small_model, input=text)
+    streamed = on_dask("-", "-f", "jsonl", model=small_model, scheduler=scheduler, input=text)
+    assert streamed.exit_code == 0, streamed.output
+    assert streamed.stdout == local.stdout
+
+
+def test_without_dask_says_how_to_install(small_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` now fails
+    result = classify(str(SEEDS_DIR), "--engine", "dask", model=small_model)
+    assert result.exit_code == 1
+    assert "pip install 'parknews[dask]'" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unreachable_scheduler_is_one_line(small_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dask_engine, "CONNECT_TIMEOUT_S", 1)
+    result = classify(
+        str(SEEDS_DIR), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9", model=small_model
+    )
+    assert result.exit_code == 1
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_out_without_dask_engine_is_a_usage_error(small_model: Path, tmp_path: Path) -> None:
+    result = classify(str(SEEDS_DIR), "--out", str(tmp_path / "o"), model=small_model)
+    assert result.exit_code == 2
+    assert "--engine dask" in result.stderr

@@ -1,0 +1,428 @@
+"""Summaries: the summarizer, its graph, ROUGE and the three commands, as a user runs them."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from parknews.cli.app import app
+from parknews.model.annotate import LabeledArticle, LabeledParagraph
+from parknews.model.keywords import keywords, stop_words
+from parknews.model.summarize import (
+    Summarizer,
+    sentences_of,
+    similarity_graph,
+    summarize_article,
+    summary_record,
+)
+from parknews.model.text import normalize, paragraphs, split_sentences
+from parknews.training.summaries import lcs_length, lead_summary, rouge, textrank_summary
+from typer.testing import CliRunner
+
+from .conftest import DATA_DIR, SEEDS_DIR
+
+runner = CliRunner()
+
+ARTICLE = [
+    "滆湖经开区一季度签约项目23个",
+    "4月9日，总投资18亿元的精密减速器项目在滆湖经开区正式签约。",
+    "当前位置：首页 > 新闻中心",
+    "一季度，开发区共签约产业项目23个，协议总投资146.3亿元；其中10亿元以上项目5个。",
+    "园区举办专场招聘会，120家企业提供岗位3000个。现场达成就业意向860人。",
+    "下一步，园区将持续优化营商环境。",
+    "来源：常州日报 编辑：王芳",
+]
+LABELS = ["investment", "investment", "spam", "investment", "recruitment", "services", "spam"]
+
+
+def _seed_rows() -> list[dict[str, str]]:
+    return [json.loads(line) for line in (DATA_DIR / "seeds.jsonl").read_text("utf-8").splitlines()]
+
+
+def _jsonl(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def _predicted(model_dir: Path, text: str) -> list[str]:
+    from parknews.model.store import load_model
+
+    lines = [p.text for p in paragraphs(text)]
+    return [p.label for p in load_model(model_dir).classify(lines)]
+
+
+# The splitter the summarizer reads through.
+
+
+def test_sentences_of_every_seed_are_substrings_and_join_semicolons(seed_paths: list[Path]) -> None:
+    for path in seed_paths:
+        for para in paragraphs(path.read_text("utf-8")):
+            pieces = sentences_of(para.text)
+            cursor = 0
+            for piece in pieces:
+                found = para.text.find(piece, cursor)
+                assert found >= 0, piece
+                cursor = found + len(piece)
+            # Nothing but white space is lost between sentences.
+            assert "".join("".join(pieces).split()) == "".join(para.text.split())
+            assert len(pieces) <= len(split_sentences(para.text))
+    line = "签约项目12个；总投资30亿元。园区新增岗位600个"
+    assert sentences_of(line) == ["签约项目12个；总投资30亿元。", "园区新增岗位600个"]
+
+
+# The summarizer.
+
+
+def test_spam_is_never_chosen_and_order_is_restored() -> None:
+    chosen = Summarizer().summarize(ARTICLE, LABELS, sentences=10)
+    assert all(LABELS[s.paragraph] != "spam" for s in chosen)
+    positions = [(s.paragraph, ARTICLE[s.paragraph].find(s.original)) for s in chosen]
+    assert positions == sorted(positions)
+    for s in chosen:
+        assert s.original in ARTICLE[s.paragraph]
+        assert s.text == normalize(s.original)
+
+
+def test_more_sentences_than_the_article_returns_all_content_sentences() -> None:
+    everything = [(p, s) for p, line in enumerate(ARTICLE) if LABELS[p] != "spam" for s in sentences_of(line)]
+    chosen = Summarizer().summarize(ARTICLE, LABELS, sentences=1000)
+    assert [(s.paragraph, s.original) for s in chosen] == everything
+    assert len(Summarizer().summarize(ARTICLE, LABELS, ratio=0.5)) == -(-len(everything) // 2)
+
+
+def test_one_sentence_and_no_punctuation() -> None:
+    one = Summarizer().summarize(["园区今年签约项目12个，总投资30亿元。"], ["investment"])
+    assert [s.original for s in one] == ["园区今年签约项目12个，总投资30亿元。"]
+    bare = ["园区签约项目12个 总投资30亿元", "新增岗位600个 企业用工缺口缩小", "人才公寓交付使用"]
+    chosen = Summarizer().summarize(bare, ["investment", "recruitment", "talent"], sentences=2)
+    assert len(chosen) == 2
+    assert all(s.original == bare[s.paragraph] for s in chosen)
+
+
+def test_all_furniture_gives_an_empty_summary_with_a_note() -> None:
+    lines = ["当前位置：首页", "来源：红网 编辑：杨莉莎", "扫一扫 分享到微信。"]
+    assert Summarizer().summarize(lines, ["spam"] * 3) == []
+    article = LabeledArticle(
+        "page.txt",
+        "utf-8",
+        tuple(LabeledParagraph(i, t, "spam", {"spam": 1.0}) for i, t in enumerate(lines)),
+    )
+    summary = summarize_article(article)
+    assert summary.sentences == () and summary.keywords == ()
+    assert summary.note is not None and "furniture" in summary.note
+    assert summary_record(summary) == {"file": "page.txt", "summary": [], "keywords": []}
+
+
+def test_topic_keeps_only_that_label() -> None:
+    chosen = Summarizer().summarize(ARTICLE, LABELS, topic="recruitment", sentences=5)
+    assert chosen and {LABELS[s.paragraph] for s in chosen} == {"recruitment"}
+    assert Summarizer().summarize(ARTICLE, LABELS, topic="talent") == []
+    with pytest.raises(ValueError):
+        Summarizer().summarize(ARTICLE, LABELS, topic="spam")
+
+
+def test_mmr_does_not_pick_the_same_sentence_twice() -> None:
+    repeated = "园区今年签约项目12个，总投资30亿元，新增就业岗位600个。"
+    lines = [repeated, repeated, "人才公寓交付使用，引进博士12名。", "企业用工缺口缩小到300人。"]
+    labels = ["investment", "investment", "talent", "recruitment"]
+    greedy = Summarizer(mmr_lambda=1.0, position_weight=0.0).summarize(lines, labels, sentences=2)
+    assert [s.paragraph for s in greedy] == [0, 1]
+    diverse = Summarizer(mmr_lambda=0.5, position_weight=0.0).summarize(lines, labels, sentences=2)
+    assert len({s.text for s in diverse}) == 2
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"similarity": "cosine"},
+        {"damping": 1.5},
+        {"mmr_lambda": -0.1},
+        {"neighbours": 0},
+        {"title_weight": -1},
+    ],
+)
+def test_bad_settings_are_refused_when_used(params: dict) -> None:
+    summarizer = Summarizer(**params)  # constructors only store
+    with pytest.raises(ValueError):
+        summarizer.summarize(ARTICLE, LABELS)
+
+
+def test_every_similarity_kind_summarizes() -> None:
+    for kind in ("tfidf", "bm25", "overlap"):
+        chosen = Summarizer(similarity=kind).summarize(ARTICLE, LABELS)
+        assert len(chosen) == 3
+
+
+# The sparse graph: near-linear, never n×n.
+
+
+def test_graph_caps_bound_the_edges() -> None:
+    n = 3000
+    tokens = [("园区", "项目", f"w{i % 50}") for i in range(n)]
+    graph = similarity_graph(tokens, kind="tfidf", neighbours=5, band=20)
+    assert graph.size == n
+    assert graph.edges <= 5 * n
+    # Every word is shared by 60+ sentences, but none links more than `band` positions away.
+    assert graph.edges > 0
+    assert (graph.source != graph.target).all()
+    full = similarity_graph(tokens[:40], kind="overlap", neighbours=None, band=None)
+    assert full.edges == 40 * 39 // 2  # small article: the graph is exact and complete
+
+
+def test_very_long_article_is_summarized_in_seconds() -> None:
+    rows = [r for r in _seed_rows()]
+    lines, labels = [], []
+    while sum(len(sentences_of(line)) for line in lines) < 5000:
+        for r in rows:
+            lines.append(r["text"])
+            labels.append(r["label"])
+    started = time.perf_counter()
+    chosen = Summarizer().summarize(lines, labels, sentences=5)
+    elapsed = time.perf_counter() - started
+    assert len(chosen) == 5
+    assert all(labels[s.paragraph] != "spam" for s in chosen)
+    assert elapsed < 20, f"{elapsed:.1f}s for a 5,000-sentence article"
+
+
+# Keywords.
+
+
+def test_keywords_skip_stop_words_and_numbers() -> None:
+    words = keywords([normalize(line) for line in ARTICLE if "来源" not in line], top=6)
+    assert 0 < len(words) <= 6
+    assert not set(words) & stop_words()
+    assert all(len(w) > 1 and not w.replace(".", "").isdigit() for w in words)
+    # Words of this article rank above words every article uses (签约, 项目).
+    assert "减速器" in words and "项目" not in words
+    assert keywords(["园区"], top=0) == []
+
+
+# ROUGE.
+
+
+def _lcs_reference(a: str, b: str) -> int:
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, x in enumerate(a, 1):
+        for j, y in enumerate(b, 1):
+            table[i][j] = table[i - 1][j - 1] + 1 if x == y else max(table[i - 1][j], table[i][j - 1])
+    return table[-1][-1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="园区项目签约亿元", max_size=70), st.text(alphabet="园区项目签约亿元", max_size=70))
+def test_bit_parallel_lcs_matches_dynamic_programming(a: str, b: str) -> None:
+    assert lcs_length(a, b) == _lcs_reference(a, b)
+
+
+def test_rouge_ignores_punctuation_and_script() -> None:
+    assert rouge(["園區簽約項目，總投資30億元。"], ["园区签约项目总投资30亿元"]) == (1.0, 1.0, 1.0)
+    assert rouge(["人才公寓"], ["签约项目"]) == (0.0, 0.0, 0.0)
+    r1, r2, rl = rouge(["园区签约项目"], ["园区签约项目总投资30亿元"])
+    assert 0 < r2 < r1 <= 1 and 0 < rl <= 1
+
+
+def test_baselines_use_the_same_sentences() -> None:
+    assert [s for _, s in lead_summary(ARTICLE)] == [
+        ARTICLE[0],
+        "4月9日，总投资18亿元的精密减速器项目在滆湖经开区正式签约。",
+        "当前位置：首页 > 新闻中心",
+    ]
+    picked = textrank_summary(ARTICLE)
+    assert len(picked) == 3 and picked == sorted(picked, key=lambda ps: (ps[0], ARTICLE[ps[0]].find(ps[1])))
+
+
+# The commands.
+
+
+def test_summarize_jsonl_schema_over_all_seeds(small_model: Path, seed_paths: list[Path]) -> None:
+    result = runner.invoke(app, ["summarize", str(SEEDS_DIR), "-f", "jsonl", "--model", str(small_model)])
+    assert result.exit_code == 0, result.output
+    records = _jsonl(result.stdout)
+    assert [r["file"] for r in records] == [str(p) for p in seed_paths]
+    for record, path in zip(records, seed_paths):
+        assert set(record) == {"file", "summary", "keywords"}
+        assert all(isinstance(w, str) and w for w in record["keywords"])
+        paras = paragraphs(path.read_text("utf-8"))
+        labels = _predicted(small_model, path.read_text("utf-8"))
+        assert 1 <= len(record["summary"]) <= 3
+        spots = []
+        for s in record["summary"]:
+            assert set(s) == {"text", "original", "paragraph", "score"}
+            assert isinstance(s["score"], float)
+            line = paras[s["paragraph"]].text
+            assert s["original"] in line
+            assert s["text"] == normalize(s["original"])
+            assert labels[s["paragraph"]] != "spam"
+            spots.append((s["paragraph"], line.find(s["original"])))
+        assert spots == sorted(spots)
+
+
+def test_summarize_more_than_the_article_returns_all_content(
+    small_model: Path, seed_paths: list[Path]
+) -> None:
+    path = seed_paths[4]
+    text = path.read_text("utf-8")
+    labels = _predicted(small_model, text)
+    content = [
+        (p.index, s) for p in paragraphs(text) if labels[p.index] != "spam" for s in sentences_of(p.text)
+    ]
+    result = runner.invoke(
+        app, ["summarize", str(path), "-n", "10000", "-f", "jsonl", "--model", str(small_model)]
+    )
+    assert result.exit_code == 0, result.output
+    (record,) = _jsonl(result.stdout)
+    assert [(s["paragraph"], s["original"]) for s in record["summary"]] == content
+
+
+def test_summarize_one_sentence_and_unpunctuated_input(small_model: Path) -> None:
+    for text in (
+        "园区今年签约项目12个，总投资30亿元。\n",
+        "园区签约项目12个\n新增岗位600个\n人才公寓交付使用\n",
+    ):
+        result = runner.invoke(
+            app, ["summarize", "-", "-f", "jsonl", "--model", str(small_model)], input=text
+        )
+        assert result.exit_code == 0, result.output
+        (record,) = _jsonl(result.stdout)
+        lines = [p.text for p in paragraphs(text)]
+        for s in record["summary"]:
+            assert s["original"] in lines[s["paragraph"]]
+
+
+def test_summarize_all_furniture_page_says_so(small_model: Path) -> None:
+    furniture = [r["text"] for r in _seed_rows() if r["label"] == "spam"]
+    text = "\n".join(furniture) + "\n"
+    labels = _predicted(small_model, text)
+    result = runner.invoke(app, ["summarize", "-", "-f", "jsonl", "--model", str(small_model)], input=text)
+    assert result.exit_code == 0, result.output
+    (record,) = _jsonl(result.stdout)
+    assert all(labels[s["paragraph"]] != "spam" for s in record["summary"])
+    assert all(s["original"] not in furniture or labels[s["paragraph"]] != "spam" for s in record["summary"])
+    if all(label == "spam" for label in labels):
+        assert record["summary"] == []
+        assert "page furniture" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_summarize_long_article_through_the_cli(small_model: Path, tmp_path: Path) -> None:
+    body = [r["text"] for r in _seed_rows() if r["label"] != "spam"]
+    path = tmp_path / "long.txt"
+    path.write_text("\n".join(body * 4) + "\n", "utf-8")
+    result = runner.invoke(
+        app, ["summarize", str(path), "-n", "4", "-f", "jsonl", "--model", str(small_model)]
+    )
+    assert result.exit_code == 0, result.output
+    (record,) = _jsonl(result.stdout)
+    assert len(record["summary"]) == 4
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--sentences", "0"],
+        ["--sentences", "-2"],
+        ["--sentences", "2", "--ratio", "0.5"],
+        ["--ratio", "0"],
+        ["--ratio", "1.5"],
+        ["--topic", "spam"],
+        ["--format", "xml"],
+    ],
+)
+def test_bad_options_are_usage_errors(small_model: Path, seed_paths: list[Path], args: list[str]) -> None:
+    result = runner.invoke(app, ["summarize", str(seed_paths[0]), *args, "--model", str(small_model)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+
+
+def test_topic_with_nothing_on_it_says_so_plainly(small_model: Path, seed_paths: list[Path]) -> None:
+    for path in seed_paths:
+        labels = set(_predicted(small_model, path.read_text("utf-8")))
+        missing = [t for t in ("recruitment", "investment", "talent", "services", "other") if t not in labels]
+        if missing:
+            break
+    else:
+        pytest.skip("every seed has every topic under this model")
+    result = runner.invoke(
+        app, ["summarize", str(path), "--topic", missing[0], "-f", "jsonl", "--model", str(small_model)]
+    )
+    assert result.exit_code == 0, result.output
+    (record,) = _jsonl(result.stdout)
+    assert record["summary"] == []
+    assert f"says nothing on {missing[0]}" in result.stderr
+
+
+def test_topic_summary_keeps_to_its_label(small_model: Path, seed_paths: list[Path]) -> None:
+    path = seed_paths[0]
+    labels = _predicted(small_model, path.read_text("utf-8"))
+    topic = max(set(labels) - {"spam"}, key=labels.count)
+    result = runner.invoke(
+        app, ["summarize", str(path), "-t", topic, "-n", "5", "-f", "jsonl", "--model", str(small_model)]
+    )
+    assert result.exit_code == 0, result.output
+    (record,) = _jsonl(result.stdout)
+    assert record["summary"] and {labels[s["paragraph"]] for s in record["summary"]} == {topic}
+
+
+def test_summarize_text_and_missing_input(small_model: Path, seed_paths: list[Path], tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["summarize", str(seed_paths[1]), str(tmp_path / "none.txt"), "--model", str(small_model)]
+    )
+    assert result.exit_code == 1
+    assert str(seed_paths[1]) in result.stdout and "keywords:" in result.stdout
+    assert "none.txt" in result.stderr
+
+
+def test_analyze_runs_on_the_seeds(small_model: Path, seed_paths: list[Path]) -> None:
+    result = runner.invoke(
+        app, ["analyze", str(SEEDS_DIR), "--model", str(small_model)], env={"COLUMNS": "160"}
+    )
+    assert result.exit_code == 0, result.output
+    for path in seed_paths:
+        assert path.name in result.stdout
+    assert "★" in result.stdout and "keywords:" in result.stdout and "%" in result.stdout
+    assert "█" in result.stdout
+
+
+def test_analyze_highlights_the_summary_in_place() -> None:
+    from parknews.cli.render import SUMMARY_STYLE, analysis_view
+    from rich.console import Console
+
+    article = LabeledArticle(
+        "a.txt",
+        "utf-8",
+        tuple(LabeledParagraph(i, t, l, {l: 1.0}) for i, (t, l) in enumerate(zip(ARTICLE, LABELS))),
+    )
+    summary = summarize_article(article, sentences=1)
+    console = Console(record=True, width=200, color_system="truecolor", file=io.StringIO())
+    console.print(analysis_view(summary))
+    styled = console.export_text(styles=True, clear=False)
+    original = summary.sentences[0].original
+    assert original in console.export_text()
+    # The sentence starts right after an escape sequence that turns underline (4) on.
+    codes = re.search(r"\x1b\[([0-9;]*)m" + re.escape(original[:6]), styled)
+    assert codes is not None and "4" in codes.group(1).split(";")
+    assert SUMMARY_STYLE == "bold underline"
+
+
+def test_evaluate_summaries_prints_the_three_systems(small_model: Path, small_data: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["evaluate-summaries", "--data", str(small_data), "--model", str(small_model)],
+        env={"COLUMNS": "160"},
+    )
+    assert result.exit_code == 0, result.output
+    for system in ("parknews", "lead-3", "textrank", "ROUGE-1", "ROUGE-2", "ROUGE-L", "spam sentences"):
+        assert system in result.stdout
+    assert "5 articles with gold summaries" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["summarize", "analyze", "evaluate-summaries"])
+def test_help_shows_an_example(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout

@@ -1,0 +1,71 @@
+"""Corpus statistics for ``parknews data stats``: counts per label, source and script."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parknews.model.errors import DataError
+
+from .dataset import DEFAULT_DATA_DIR, GENERATED, Dataset
+from .variants import script_of
+
+__all__ = ["CorpusStats", "corpus_stats", "load_summaries"]
+
+SUMMARIES_FILE = DEFAULT_DATA_DIR / "summaries.jsonl"
+
+
+def load_summaries(path: Path = SUMMARIES_FILE) -> dict[str, list[str]]:
+    """Gold summaries by doc; each line ``{"doc": str, "sentences": [str, ...]}``."""
+    summaries: dict[str, list[str]] = {}
+    if not path.is_file():
+        return summaries
+    for number, raw in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+            doc, sentences = obj["doc"], obj["sentences"]
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise DataError(f"{path}:{number}: not a summary record ({exc})") from None
+        if not isinstance(sentences, list) or not all(isinstance(s, str) and s for s in sentences):
+            raise DataError(f"{path}:{number}: sentences must be a list of non-empty strings")
+        summaries[doc] = sentences
+    return summaries
+
+
+@dataclass
+class CorpusStats:
+    articles: Counter[str] = field(default_factory=Counter)  # by source
+    paragraphs: Counter[str] = field(default_factory=Counter)  # by source
+    labels: Counter[str] = field(default_factory=Counter)  # excluding generated variants
+    labels_by_source: dict[str, Counter[str]] = field(default_factory=dict)
+    scripts: Counter[str] = field(default_factory=Counter)  # articles by script
+    summaries: int = 0
+    missing_summaries: list[str] = field(default_factory=list)
+    bad_summaries: list[str] = field(default_factory=list)
+
+
+def corpus_stats(dataset: Dataset, summaries: dict[str, list[str]] | None = None) -> CorpusStats:
+    """Count the corpus; generated variants are counted apart from original articles."""
+    summaries = load_summaries() if summaries is None else summaries
+    stats = CorpusStats()
+    for article in dataset.articles:
+        stats.articles[article.source] += 1
+        stats.paragraphs[article.source] += len(article.records)
+        by_source = stats.labels_by_source.setdefault(article.source, Counter())
+        by_source.update(article.labels)
+        stats.scripts[script_of("".join(article.lines))] += 1
+        if article.source == GENERATED:
+            continue
+        stats.labels.update(article.labels)
+        if article.doc not in summaries:
+            stats.missing_summaries.append(article.doc)
+            continue
+        stats.summaries += 1
+        for sentence in summaries[article.doc]:
+            if not any(sentence in line for line in article.lines):
+                stats.bad_summaries.append(f"{article.doc}: {sentence[:20]}")
+    return stats
