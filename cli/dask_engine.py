@@ -47,6 +47,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
 
@@ -697,16 +698,37 @@ def print_report(report: RunReport, out_dir: Path | None) -> None:
         err.print(f"{len(report.failures)} partition(s) failed; run the same command again to redo them")
 
 
-def classify_on_dask(
-    paths: Sequence[str], *, model_dir: Path, fmt: str, scheduler: str | None, out_dir: Path | None
+def _run_command(
+    paths: Sequence[str], *, model: ParagraphClassifier, model_dir: Path, out_dir: Path | None, **kwargs: Any
 ) -> None:
-    """``parknews classify --engine dask``: print in input order, or write part files to ``out_dir``."""
+    """Run on the cluster, print the closing lines, and turn errors into one line and exit 1."""
+    try:
+        report = run_on_dask(paths, model=model, model_dir=model_dir, out_dir=out_dir, **kwargs)
+    except ParknewsError as exc:
+        raise fail(escape(str(exc))) from None
+    except (OSError, TimeoutError) as exc:
+        # The scheduler went away mid-run: what was written stays, a re-run finishes it.
+        raise fail(escape(f"lost the Dask cluster ({type(exc).__name__}: {exc})")) from None
+    print_report(report, out_dir)
+    if report.failures or report.problems:
+        raise typer.Exit(1)
+
+
+def require_dask() -> None:
+    """Exit with how to install Dask when it is missing."""
     try:
         _import_distributed()
     except EngineError as exc:
         raise fail(escape(str(exc))) from None
+
+
+def classify_on_dask(
+    paths: Sequence[str], *, model_dir: Path, fmt: str, scheduler: str | None, out_dir: Path | None
+) -> None:
+    """``parknews classify --engine dask``: print in input order, or write part files to ``out_dir``."""
+    require_dask()
     model = load(model_dir)
-    csv_writer = render.CsvWriter(sys.stdout, model.labels) if fmt == "csv" else None
+    csv_writer = render.CsvWriter(sys.stdout, model.labels) if fmt == "csv" and out_dir is None else None
 
     def emit(outcome: Outcome) -> None:
         article: LabeledArticle = outcome.result
@@ -719,22 +741,61 @@ def classify_on_dask(
         elif article.paragraphs:
             out.print(render.article_table(article))
 
-    try:
-        report = run_on_dask(
-            paths,
-            model=model,
-            model_dir=model_dir,
-            command="classify",
-            scheduler=scheduler,
-            out_dir=out_dir,
-            split=True,
-            emit=emit,
-        )
-    except ParknewsError as exc:
-        raise fail(escape(str(exc))) from None
-    except (OSError, TimeoutError) as exc:
-        # The scheduler went away mid-run: what was written stays, a re-run finishes it.
-        raise fail(escape(f"lost the Dask cluster ({type(exc).__name__}: {exc})")) from None
-    print_report(report, out_dir)
-    if report.failures or report.problems:
-        raise typer.Exit(1)
+    _run_command(
+        paths,
+        model=model,
+        model_dir=model_dir,
+        out_dir=out_dir,
+        command="classify",
+        scheduler=scheduler,
+        split=True,
+        emit=emit,
+    )
+
+
+def summary_rows(summary: Any) -> list[dict[str, Any]]:
+    """The one JSONL record of a summary (module level, so that workers can unpickle it)."""
+    from parknews.model.summarize import summary_record
+
+    return [summary_record(summary)]
+
+
+def summarize_on_dask(
+    paths: Sequence[str],
+    *,
+    model_dir: Path,
+    fmt: str,
+    scheduler: str | None,
+    out_dir: Path | None,
+    sentences: int | None,
+    ratio: float | None,
+    topic: str | None,
+) -> None:
+    """``parknews summarize --engine dask``: one record per file, files never split."""
+    require_dask()
+    from parknews.model.summarize import summarize_article
+
+    from .summarize import _note
+
+    def emit(outcome: Outcome) -> None:
+        summary = outcome.result
+        if summary.note:
+            _note(summary.note)
+        if fmt == "jsonl":
+            render.write_jsonl(sys.stdout, summary_rows(summary))
+        else:
+            out.print(render.summary_view(summary))
+
+    _run_command(
+        paths,
+        model=load(model_dir),
+        model_dir=model_dir,
+        out_dir=out_dir,
+        command="summarize",
+        scheduler=scheduler,
+        split=False,
+        emit=emit,
+        then=partial(summarize_article, sentences=sentences, ratio=ratio, topic=topic),
+        rows=summary_rows,
+        options={"sentences": sentences, "ratio": ratio, "topic": topic},
+    )

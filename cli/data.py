@@ -56,9 +56,8 @@ def stats(data: DataOption = None) -> None:
     out.print("articles by script: " + ", ".join(f"{k} {v}" for k, v in sorted(st.scripts.items())))
     out.print(f"gold summaries: {st.summaries} articles")
     if st.missing_summaries:
-        err.print(
-            f"no gold summary for {len(st.missing_summaries)} article(s): {', '.join(st.missing_summaries[:8])}"
-        )
+        missing = ", ".join(st.missing_summaries[:8])
+        err.print(f"no gold summary for {len(st.missing_summaries)} article(s): {missing}")
     if st.bad_summaries:
         raise fail(f"gold sentences that are not in their article: {'; '.join(st.bad_summaries[:5])}")
 
@@ -89,3 +88,24 @@ def variants(
             count += 1
     os.replace(tmp, out_file)
     err.print(f"{count} variant paragraphs written to {out_file}")
+
+
+@app.command(name="agreement")
+def agreement_cmd(data: DataOption = None) -> None:
+    """Cohen's kappa between the corpus labels and the blind second annotator's sample.
+
+    Example: [bold]parknews data agreement[/]
+    """
+    from parknews.training.dataset import load_dataset
+    from parknews.training.stats import agreement
+
+    try:
+        result = agreement(load_dataset(data))
+    except (ParknewsError, OSError) as exc:
+        raise fail(str(exc)) from None
+    out.print(
+        f"{result.n} paragraphs labeled twice: observed agreement {result.observed:.3f}, "
+        f"Cohen's kappa {result.kappa:.3f}, {len(result.disagreements)} disagreement(s)"
+    )
+    for doc, index, first, second, text in result.disagreements:
+        out.print(f"  {doc}:{index} corpus={first} second={second} | {text[:60]}")

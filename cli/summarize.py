@@ -14,6 +14,7 @@ from parknews.model.reader import InputProblem, read_documents
 
 from . import render
 from .common import DEFAULT_MODEL_DIR, DataOption, ModelOption, err, fail, load, out, warn
+from .dask_engine import Engine, EngineOption, OutOption, SchedulerOption
 
 if TYPE_CHECKING:
     from parknews.model.classifier import ParagraphClassifier
@@ -98,6 +99,9 @@ def summarize(
     topic: TopicOption = None,
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Output format.")] = SummaryFormat.text,
     model_dir: ModelOption = DEFAULT_MODEL_DIR,
+    engine: EngineOption = Engine.local,
+    scheduler: SchedulerOption = None,
+    out_dir: OutOption = None,
 ) -> None:
     """Print the key sentences of each article in document order, and its keywords.
 
@@ -109,6 +113,22 @@ def summarize(
     from parknews.model.summarize import summary_record
 
     _check_count(sentences, ratio)
+    if engine is Engine.dask:
+        from .dask_engine import summarize_on_dask
+
+        summarize_on_dask(
+            paths,
+            model_dir=model_dir,
+            fmt=fmt.value,
+            scheduler=scheduler,
+            out_dir=out_dir,
+            sentences=sentences,
+            ratio=ratio,
+            topic=topic.value if topic is not None else None,
+        )
+        return
+    if scheduler is not None or out_dir is not None:
+        raise fail("--scheduler and --out go with --engine dask", code=2)
     model = load(model_dir)
     failed: list[str] = []
     for summary in _summaries(model, paths, sentences=sentences, ratio=ratio, topic=topic, failed=failed):

@@ -30,7 +30,7 @@ import numpy as np
 # must compute exactly those features (tests compare it with the scikit-learn
 # pipeline, which calls the public functions themselves).
 from .features import _HAS_WORD, Context, _fold_digits, contexts, layout_vector
-from .segment import cut
+from .segment import cut_lines
 
 __all__ = ["LABELS", "ParagraphClassifier", "Prediction", "TermBlock"]
 
@@ -38,6 +38,7 @@ LABELS: tuple[str, ...] = ("recruitment", "investment", "talent", "services", "s
 
 _MISSING = -1  # a word with letters the model has never seen: it breaks word pairs
 _DROPPED = -2  # white space or punctuation: word_terms drops it, so pairs join across it
+_BREAK = -3  # the line break cut_lines puts between paragraphs
 _BITS = 21  # every code point (≤ 0x10FFFF) fits in 21 bits once shifted by one
 _UNKNOWN_WORDS = 200_000  # unseen tokens remembered before the look-up stops growing
 
@@ -133,6 +134,7 @@ class _WordIndex:
                     ids[word] = len(unigram_columns)
                     unigram_columns.append(-1)
         self.known = len(ids)
+        ids["\n"] = _BREAK
         self.ids = ids
         self.unigram_columns = np.array(unigram_columns, dtype=np.int64)
         keys = np.array([ids[a] * self.known + ids[b] for a, b, _ in pairs], dtype=np.int64)
@@ -148,21 +150,15 @@ class _WordIndex:
 
     def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(row, column) of every word and adjacent word pair of ``texts`` in the vocabulary."""
-        get = self.ids.get
-        unknown = self._classify_token
-        flat: list[int] = []
-        counts: list[int] = []
-        for text in texts:
-            before = len(flat)
-            for token in cut(text):
-                word = get(token)
-                if word is None:
-                    word = unknown(token)
-                if word != _DROPPED:
-                    flat.append(word)
-            counts.append(len(flat) - before)
-        words = np.array(flat, dtype=np.int64)
-        rows = np.repeat(np.arange(len(texts)), counts)
+        tokens = cut_lines(texts)
+        ids = list(map(self.ids.get, tokens))
+        if None in ids:
+            unknown = self._classify_token
+            ids = [unknown(t) if i is None else i for i, t in zip(ids, tokens)]
+        words = np.array(ids, dtype=np.int64)
+        rows = np.cumsum(words == _BREAK)
+        kept = words >= _MISSING
+        words, rows = words[kept], rows[kept]
         columns = self.unigram_columns[words[words >= 0]]
         uni_rows = rows[words >= 0]
         a, b = words[:-1], words[1:]

@@ -26,11 +26,11 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from .errors import ParknewsError
 
-__all__ = ["BACKENDS", "backend", "cut"]
+__all__ = ["BACKENDS", "backend", "cut", "cut_lines"]
 
 BACKENDS: tuple[str, ...] = ("rjieba", "jieba")
 
@@ -94,6 +94,21 @@ class _Segmenter:
                     self._jieba = tokenizer.lcut
         return self._jieba
 
+    def cut_lines(self, texts: Sequence[str]) -> list[str]:
+        joined = "\n".join(t.replace("\n", " ") for t in texts)
+        fast = self._fast
+        if fast is None and self.backend() == "rjieba":
+            fast = self._fast
+        if fast is None or _NEEDS_REFERENCE.search(joined):
+            tokens: list[str] = []
+            for i, text in enumerate(texts):
+                if i:
+                    tokens.append("\n")
+                tokens.extend(self.cut(text.replace("\n", " ")))
+            return tokens
+        tokens = fast(joined, True)
+        return _resplit(tokens) if _JOINED.search(joined) else tokens
+
     def cut(self, text: str) -> list[str]:
         fast = self._fast
         if fast is None and self.backend() == "rjieba":
@@ -115,3 +130,12 @@ def backend() -> str:
 def cut(text: str) -> list[str]:
     """Segment ``text`` as ``jieba.lcut(text)`` does (HMM on), white space included as tokens."""
     return _SEGMENTER.cut(text)
+
+
+def cut_lines(texts: Sequence[str]) -> list[str]:
+    """``cut`` of each text, as one list with a ``"\n"`` token between texts (one call for a batch).
+
+    jieba never segments across a line break, so this equals joining the cuts;
+    a newline inside a text is read as a space (both are dropped as words).
+    """
+    return _SEGMENTER.cut_lines(texts)

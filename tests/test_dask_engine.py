@@ -113,6 +113,32 @@ def test_dask_gives_the_single_process_records(
     assert {"a_bom_crlf.txt", "b_long_line.txt", "c_gb18030.txt", "d_utf16.txt", "h_nul_late.txt"} <= split
 
 
+@pytest.mark.usefixtures("tiny_parts")
+def test_summarize_on_dask_gives_the_single_process_records(
+    small_model: Path, scheduler: str, corpus: Path, tmp_path: Path
+) -> None:
+    model = ["--model", str(small_model)]
+    dask = ["--engine", "dask", "--scheduler", scheduler]
+    out = ["--out", str(tmp_path / "out")]
+    for inputs, fmt in (([str(SEEDS_DIR), str(corpus)], "jsonl"), ([str(SEEDS_DIR)], "text")):
+        args = ["summarize", *inputs, "-n", "2", "-f", fmt, *model]
+        local = runner.invoke(app, args)
+        assert local.exit_code == 0, local.output
+        streamed = runner.invoke(app, [*args, *dask])
+        assert streamed.exit_code == 0, streamed.output
+        assert streamed.stdout == local.stdout
+        assert sorted(streamed.stderr.splitlines()) == sorted(local.stderr.splitlines())
+
+    written = runner.invoke(app, ["summarize", str(SEEDS_DIR), "-n", "2", *model, *dask, *out])
+    assert written.exit_code == 0, written.output
+    local = runner.invoke(app, ["summarize", str(SEEDS_DIR), "-n", "2", "-f", "jsonl", *model])
+    assert parts_text(tmp_path / "out") == local.stdout
+    assert not split_files(tmp_path / "out")  # one record per file: files are never cut
+    other = runner.invoke(app, ["summarize", str(SEEDS_DIR), "-n", "3", *model, *dask, *out])
+    assert other.exit_code == 1
+    assert "holds the output of another run" in other.stderr
+
+
 def test_table_and_csv_match_too(small_model: Path, scheduler: str) -> None:
     for fmt in ("table", "csv"):
         local = classify(str(SEEDS_DIR), "-f", fmt, model=small_model)

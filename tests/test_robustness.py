@@ -293,6 +293,24 @@ def test_one_line_of_three_megabytes(small_model: Path, tmp_path: Path) -> None:
     assert elapsed < 60  # a few seconds here; features read the first MAX_FEATURE_CHARS
 
 
+def test_a_file_too_large_to_be_an_article_and_an_endless_device(
+    small_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("parknews.model.reader.MAX_INPUT_BYTES", 1 << 20)
+    good, text = good_file(tmp_path)
+    big = tmp_path / "dump.txt"
+    big.write_text("园区招商。\n" * 100_000, "utf-8")
+    devices = [path for path in ("/dev/zero",) if Path(path).exists()]
+    result = classify(small_model, str(big), *devices, str(good))
+    assert_clean(result)
+    assert result.exit_code == 1
+    assert stderr_lines(result) == [
+        f"warning: {big}: larger than 1 MiB; split it into articles",
+        *(f"warning: {path}: binary file (NUL bytes), not text" for path in devices),
+    ]
+    assert_all_paragraphs(rows(result), str(good), text)
+
+
 def test_a_folder_with_no_text_files_and_a_missing_path(small_model: Path, tmp_path: Path) -> None:
     good, text = good_file(tmp_path)
     folder = tmp_path / "scraped"
@@ -300,12 +318,14 @@ def test_a_folder_with_no_text_files_and_a_missing_path(small_model: Path, tmp_p
     (folder / "page.html").write_text("<p>园区</p>", "utf-8")
     (folder / "notes.md").write_text("园区", "utf-8")
     missing = tmp_path / "nothing-here.txt"
-    result = classify(small_model, str(folder), str(missing), str(good))
+    too_long = "园" * 200 + ".txt"
+    result = classify(small_model, str(folder), str(missing), too_long, str(good))
     assert_clean(result)
     assert result.exit_code == 1
     assert stderr_lines(result) == [
         f"warning: {folder}: folder holds no .txt files",
         f"warning: {missing}: no such file or folder",
+        f"warning: {too_long}: cannot read (File name too long)",
     ]
     assert_all_paragraphs(rows(result), str(good), text)
 
@@ -481,7 +501,12 @@ DATA_CASES: list[tuple[str, list[str] | bytes, int, str]] = [
     ("unknown label", [_record(), _record(label="jobs")], 2, "unknown label 'jobs'"),
     ("empty text", [_record(), _record(text="  ")], 2, "empty text"),
     ("empty file", [], 1, "the file holds no records"),
-    ("not UTF-8", "\n".join(_articles(3)).encode("gbk") + "\n".encode("gbk"), 1, "not UTF-8 text"),
+    (
+        "not UTF-8",
+        "".join(f"{line}\n" for line in [_record("Park news", "other", "d0"), *_articles(3)]).encode("gbk"),
+        2,
+        "not UTF-8 text",
+    ),
     ("one class only", _articles(6, ("spam",)), 1, "all 6 paragraphs are labeled 'spam'"),
     ("too few articles", _articles(3), 1, "grouped 5-fold cross-validation needs 5 articles or more"),
     (

@@ -12,7 +12,7 @@ from parknews.model.errors import DataError
 from .dataset import DEFAULT_DATA_DIR, GENERATED, Dataset
 from .variants import script_of
 
-__all__ = ["CorpusStats", "corpus_stats", "load_summaries"]
+__all__ = ["Agreement", "CorpusStats", "agreement", "corpus_stats", "load_summaries"]
 
 SUMMARIES_FILE = DEFAULT_DATA_DIR / "summaries.jsonl"
 
@@ -69,3 +69,35 @@ def corpus_stats(dataset: Dataset, summaries: dict[str, list[str]] | None = None
             if not any(sentence in line for line in article.lines):
                 stats.bad_summaries.append(f"{article.doc}: {sentence[:20]}")
     return stats
+
+
+AGREEMENT_DIR = DEFAULT_DATA_DIR.parent / "agreement"
+
+
+@dataclass
+class Agreement:
+    n: int
+    observed: float
+    kappa: float
+    disagreements: list[tuple[str, int, str, str, str]]  # doc, index, first, second, text
+
+
+def agreement(dataset: Dataset, second_path: Path = AGREEMENT_DIR / "second-annotator.jsonl") -> Agreement:
+    """Cohen's kappa between the corpus labels and a blind second annotator's."""
+    by_doc = {a.doc: a for a in dataset.articles}
+    pairs: list[tuple[str, int, str, str, str]] = []
+    for number, raw in enumerate(second_path.read_text("utf-8").splitlines(), 1):
+        obj = json.loads(raw)
+        article = by_doc.get(obj["doc"])
+        if article is None or not 0 <= obj["i"] < len(article.records):
+            raise DataError(f"{second_path}:{number}: no paragraph {obj['i']} in doc {obj['doc']!r}")
+        record = article.records[obj["i"]]
+        pairs.append((obj["doc"], obj["i"], record.label, obj["label"], record.text))
+    n = len(pairs)
+    if not n:
+        raise DataError(f"{second_path}: no annotations")
+    first, second = Counter(p[2] for p in pairs), Counter(p[3] for p in pairs)
+    observed = sum(p[2] == p[3] for p in pairs) / n
+    expected = sum(first[label] * second[label] for label in first) / (n * n)
+    kappa = (observed - expected) / (1 - expected) if expected < 1 else 1.0
+    return Agreement(n, observed, kappa, [p for p in pairs if p[2] != p[3]])
