@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import io
 import json
 import logging
 import math
@@ -245,7 +246,9 @@ def _read_whole(name: str, path: str) -> Document | InputProblem:
     return replace(item, name=name, warning=warning)
 
 
-def label_piece(model: ParagraphClassifier, unit: PieceUnit) -> Outcome:
+def label_piece(
+    model: ParagraphClassifier, unit: PieceUnit, then: Callable[[LabeledArticle], Any] | None = None
+) -> Outcome:
     """Label one piece of a file exactly as labelling the whole file labels those paragraphs."""
     doc = _read_whole(unit.name, unit.path)
     first = unit.piece == 0
@@ -259,9 +262,10 @@ def label_piece(model: ParagraphClassifier, unit: PieceUnit) -> Outcome:
         LabeledParagraph(p.index, p.text, model.labels[b], dict(zip(model.labels, row)))
         for p, b, row in zip(paras[start:stop], proba.argmax(axis=1).tolist(), proba.tolist())
     )
+    article = LabeledArticle(file=doc.name, encoding=doc.encoding, paragraphs=labelled)
     return Outcome(
         unit.name,
-        LabeledArticle(file=doc.name, encoding=doc.encoding, paragraphs=labelled),
+        then(article) if then else article,
         warning=doc.warning if first else None,
         whole=False,
         empty=first and not paras,
@@ -273,11 +277,15 @@ def run_partition(
     units: Sequence[Unit],
     then: Callable[[LabeledArticle], Any] | None = None,
 ) -> list[Outcome]:
-    """Label every unit of one partition, in order, and apply ``then`` to each article."""
+    """Label every unit of one partition, in order, and apply ``then`` to each article.
+
+    ``then`` gets a piece of an article when a file was split: only ``split=False``
+    commands may summarize or otherwise read the article as a whole.
+    """
     outcomes: list[Outcome] = []
     for unit in units:
         if isinstance(unit, PieceUnit):
-            outcomes.append(label_piece(model, unit))
+            outcomes.append(label_piece(model, unit, then))
             continue
         doc = unit.document if isinstance(unit, InlineUnit) else _read_whole(unit.name, unit.path)
         if isinstance(doc, InputProblem):
@@ -731,12 +739,13 @@ def classify_on_dask(
     csv_writer = render.CsvWriter(sys.stdout, model.labels) if fmt == "csv" and out_dir is None else None
 
     def emit(outcome: Outcome) -> None:
-        article: LabeledArticle = outcome.result
         if outcome.empty:
             warn(_no_text(outcome.file))
         if fmt == "jsonl":
-            render.write_jsonl(sys.stdout, records(article))
-        elif csv_writer is not None:
+            sys.stdout.write(outcome.result)
+            return
+        article: LabeledArticle = outcome.result
+        if csv_writer is not None:
             csv_writer.write(article)
         elif article.paragraphs:
             out.print(render.article_table(article))
@@ -750,7 +759,16 @@ def classify_on_dask(
         scheduler=scheduler,
         split=True,
         emit=emit,
+        # Streamed JSONL is rendered by the workers; part files are written by them anyway.
+        then=jsonl_text if fmt == "jsonl" and out_dir is None else None,
     )
+
+
+def jsonl_text(article: LabeledArticle) -> str:
+    """The JSONL records of an article as text: made on the worker, so rendering runs in parallel."""
+    buffer = io.StringIO()
+    render.write_jsonl(buffer, records(article))
+    return buffer.getvalue()
 
 
 def summary_rows(summary: Any) -> list[dict[str, Any]]:

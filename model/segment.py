@@ -13,7 +13,8 @@ here so that ``cut`` returns exactly what jieba returns:
    ideographs as Han; jieba does not. Strings holding them go to jieba.
 3. On a Han character repeated three times or more, the two Viterbi
    implementations break ties between equally likely paths differently.
-   Such strings go to jieba too.
+   Such strings go to jieba too, as do strings holding lone surrogates,
+   which cannot be passed to Rust.
 
 ``tests/test_performance_contract.py`` checks the equality on every paragraph
 of the labeled corpus and on random strings. Set ``PARKNEWS_SEGMENTER=jieba``
@@ -37,8 +38,9 @@ BACKENDS: tuple[str, ...] = ("rjieba", "jieba")
 # finalseg's re_skip: how jieba's HMM splits the non-Han part of an unknown run.
 _JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _JOINED = re.compile(r"[._\-]")
+# Lone surrogates (text decoded with surrogateescape) cannot cross into Rust at all.
 _NEEDS_REFERENCE = re.compile(
-    r"[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]|([\u4e00-\u9fd5])\1\1"
+    r"[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003ffff\ud800-\udfff]|([\u4e00-\u9fd5])\1\1"
 )
 
 

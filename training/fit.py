@@ -29,6 +29,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from .dataset import DEFAULT_DATA_DIR, GENERATED, Dataset
 from .metrics import Report, report
@@ -295,7 +296,15 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def train(
+def train(*args: Any, **kwargs: Any) -> FitResult:
+    """Choose settings by grouped CV, fit on all data, calibrate, export (see ``_train``)."""
+    # The fits are many small BLAS calls; on a shared 2-core machine OpenBLAS
+    # threads fight each other and make them about ten times slower.
+    with threadpool_limits(limits=1):
+        return _train(*args, **kwargs)
+
+
+def _train(
     dataset: Dataset,
     *,
     grid: Sequence[Settings] = DEFAULT_GRID,

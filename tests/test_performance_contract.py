@@ -1,0 +1,197 @@
+"""What the speed-ups of issue 6 promise: same words, same probabilities, same output, a runnable benchmark."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from parknews.cli.app import app
+from parknews.model.features import Context, _fold_digits, contexts
+from parknews.model.segment import backend, cut, cut_lines
+from parknews.model.store import load_model
+from parknews.model.text import normalize
+from parknews.training.dataset import load_dataset
+from parknews.training.fit import Settings, build_pipeline, dataset_contexts, export
+
+from .conftest import ROOT, SEEDS_DIR
+
+
+@pytest.fixture(scope="module")
+def reference_cut():
+    jieba = pytest.importorskip("jieba")
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer.lcut
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_dataset()
+
+
+def test_rjieba_is_the_backend_when_installed() -> None:
+    pytest.importorskip("rjieba")
+    if os.environ.get("PARKNEWS_SEGMENTER"):
+        pytest.skip("backend forced by PARKNEWS_SEGMENTER")
+    assert backend() == "rjieba"
+
+
+def test_segmentation_equals_jieba_on_every_paragraph_of_the_corpus(corpus, reference_cut) -> None:
+    # Raw text, the normalized form and the folded form word_terms segments.
+    texts: set[str] = set()
+    for record in corpus.records:
+        norm = normalize(record.text[:5000])
+        texts |= {record.text, norm, _fold_digits(norm)}
+    for path in SEEDS_DIR.glob("*.txt"):
+        texts.update(path.read_text("utf-8").splitlines())
+    different = [t for t in sorted(texts) if cut(t) != reference_cut(t)]
+    assert different == [], f"{len(different)} of {len(texts)} strings differ, e.g. {different[:3]}"
+
+
+def test_segmentation_equals_jieba_where_the_backends_are_known_to_differ(reference_cut) -> None:
+    known = [
+        "0-0-0 0:0 卫源日报",  # jieba splits ASCII runs at - . _ inside HMM runs
+        "v1.2.3 163.com danling_fabu covid-19 3.14.15 0.a ab-12",
+        "㐀㐁中文 他在\u9fe0\u9fe1来 𠀀𠀁中",  # Han to jieba-rs, not to jieba
+        "引资卫记记记资招记他 服服服服区",  # Viterbi ties on repeated characters
+        "c++ C# AT&T 1.5% 0%0 x--y a+b",
+    ]
+    rng = random.Random(6)
+    alphabet = "中文开发区园区招商引资项目人才服务来了他在我日报记者资资资abcXYZ0123456789.-_%+#&:/ @（）,。、\t"
+    known += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
+    assert [cut(t) for t in known] == [reference_cut(t) for t in known]
+
+
+def test_cut_lines_is_the_cuts_joined_by_newlines() -> None:
+    texts = ["招商引资项目签约", "", "0-0-0 卫源日报", "服服服服区 a.b", "line\nbreak"]
+    expected: list[str] = []
+    for i, text in enumerate(texts):
+        expected += (["\n"] if i else []) + cut(text.replace("\n", " "))
+    assert cut_lines(texts) == expected
+    assert cut_lines([]) == []
+
+
+@pytest.fixture(scope="module")
+def fitted(corpus):
+    """A pipeline fitted on a third of the articles (grouped): the rest is text it never saw."""
+    subset = corpus.filter(docs=[a.doc for a in corpus.articles[::3]])
+    ctxs, y, _ = dataset_contexts(subset)
+    pipe = build_pipeline(Settings()).fit(ctxs, np.array(y))
+    return pipe, export(pipe, temperature=1.0, manifest={})
+
+
+def test_exported_model_equals_the_sklearn_pipeline_on_the_whole_corpus(corpus, fitted) -> None:
+    pipe, model = fitted
+    ctxs, _, _ = dataset_contexts(corpus)
+    order = [list(pipe.classes_).index(label) for label in model.labels]
+    expected = pipe.predict_proba(ctxs)[:, order]
+    np.testing.assert_allclose(model.predict_proba(ctxs), expected, atol=1e-9, rtol=0)
+    # Article by article, with the text memory warm from the call above, and with it off.
+    per_article = np.vstack([model.predict_proba(contexts(a.lines)) for a in corpus.articles])
+    np.testing.assert_allclose(per_article, expected, atol=1e-9, rtol=0)
+    bare = dataclasses.replace(model, text_cache=0)
+    by_batch = bare.classify_many(a.lines for a in corpus.articles[:20])
+    for article, predictions in zip(corpus.articles, by_batch):
+        assert predictions == model.classify(article.lines)
+
+
+def test_unusual_text_scores_as_the_pipeline_does(fitted) -> None:
+    pipe, model = fitted
+    rng = random.Random(7)
+    alphabet = "招商引资项目人才服务园区开发区0123456789.-_ %#㐀资资资abcXYZ\t"
+    texts = ["", " ", "\ud800 lone surrogate", "a" * 6000, *("".join(rng.choices(alphabet, k=40)) for _ in range(300))]
+    ctxs = [Context(t, i, len(texts), "", "") for i, t in enumerate(texts)]
+    order = [list(pipe.classes_).index(label) for label in model.labels]
+    np.testing.assert_allclose(
+        model.predict_proba(ctxs), pipe.predict_proba(ctxs)[:, order], atol=1e-9, rtol=0
+    )
+
+
+def test_a_pickled_model_travels_without_its_memory(small_model: Path) -> None:
+    import pickle
+
+    model = load_model(small_model)
+    lines = [line for line in (SEEDS_DIR / "004_d4ceb9e4fe46168b.txt").read_text("utf-8").splitlines() if line]
+    before = model.classify(lines)
+    copy = pickle.loads(pickle.dumps(model))
+    assert "_text_memory" not in copy.__dict__
+    assert copy.classify(lines) == before
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "table"])
+def test_jobs_2_prints_exactly_what_jobs_1_prints(small_model: Path, tmp_path: Path, fmt: str) -> None:
+    # Many small files, so that several chunks travel through the pool out of order.
+    for i, path in enumerate(sorted(SEEDS_DIR.glob("*.txt")) * 8):
+        (tmp_path / f"{i:03d}.txt").write_bytes(path.read_bytes())
+    (tmp_path / "empty.txt").write_text("   \n", "utf-8")
+    args = ["classify", str(tmp_path), str(tmp_path / "missing.txt"), "-f", fmt, "-m", str(small_model)]
+    runner = CliRunner()
+    one = runner.invoke(app, [*args, "--jobs", "1"])
+    two = runner.invoke(app, [*args, "--jobs", "2"])
+    assert one.exit_code == two.exit_code == 1  # the missing file
+    assert one.stdout == two.stdout
+    assert one.stderr == two.stderr
+    assert "missing.txt" in two.stderr and "empty.txt" in two.stderr
+
+
+def test_jobs_must_be_positive(small_model: Path) -> None:
+    result = CliRunner().invoke(app, ["classify", str(SEEDS_DIR), "--jobs", "0", "-m", str(small_model)])
+    assert result.exit_code == 2
+
+
+FIGURES = (
+    "classify paragraphs/s",
+    "jieba.lcut loop paragraphs/s",
+    "classify ÷ jieba loop",
+    "classify paragraphs/s, memories off",
+    "classify paragraphs/s, distinct text",
+    "classify paragraphs/s, jieba backend, distinct",
+    "scikit-learn pipeline paragraphs/s",
+    "predictions equal to the plain path",
+    "summarize articles/s",
+    "TextRank4ZH articles/s",
+    "SnowNLP articles/s",
+    "sumy TextRank articles/s",
+    "sumy LexRank articles/s",
+    "summarize ÷ TextRank4ZH",
+    "cold start s",
+    "import sklearn linear_model + TF-IDF s",
+    "cold start s, jieba backend",
+    "cold start ÷ sklearn import",
+    "classify CLI paragraphs/s, ×10 corpus",
+    "peak memory MB",
+    "time ×10 input ÷ time ×1",
+    "--jobs 2 speed-up",
+    "training s",
+    "fastText",
+)
+
+
+@pytest.mark.slow
+def test_benchmark_quick_mode_prints_every_figure(small_model: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--model", str(small_model)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    for name in FIGURES:
+        found = [line for line in lines if line.strip().startswith(name)]
+        assert found, f"{name!r} missing from:\n{result.stdout}"
+    for anchor in ("TextRank4ZH articles/s", "SnowNLP articles/s", "fastText"):
+        line = next(line for line in lines if line.strip().startswith(anchor))
+        assert "skipped: not installed" in line or any(ch.isdigit() for ch in line), line
+    assert "== targets" in result.stdout
