@@ -1,7 +1,7 @@
 """Paragraphs per second of ``parknews classify``: one process against a Dask cluster of two workers.
 
-    python benchmarks/dask_throughput.py            # ~19,000 paragraphs, a minute or two
-    python benchmarks/dask_throughput.py --quick    # ~6,000 paragraphs
+    python benchmarks/dask_throughput.py            # ~46,000 paragraphs, about two minutes
+    python benchmarks/dask_throughput.py --quick    # ~8,000 paragraphs, half a minute
 
 The input is the labeled corpus (one article per .txt file) repeated, each copy's
 lines tagged so that no cache helps a later copy. Every figure is the whole
@@ -10,11 +10,11 @@ model loading included), best of ``--runs``:
 
 - local: ``-f jsonl`` in one process;
 - dask, streamed: ``--engine dask --scheduler ADDRESS -f jsonl`` against a local
-  cluster of 2 worker processes of one thread, started before timing (as a
-  cluster that is already up would be);
+  cluster of 1, then 2 worker processes of one thread, started before timing
+  (as a cluster that is already up would be);
 - dask, --out: the same, workers writing part files;
 - dask, own cluster: ``--engine dask`` alone, which starts and stops a cluster
-  of one worker per core inside the command.
+  of one worker per core inside the command (its workers' CPU is not counted).
 
 The streamed output is checked to be byte for byte the local one. On a machine
 shared with other work, wall-clock figures move by ±20 %.
@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-c", "from parknews.cli.app import main; main()"]
@@ -49,14 +51,30 @@ def write_corpus(folder: Path, repeat: int) -> int:
     return n
 
 
-def timed(args: list[str], runs: int, stdout: Path | None = None) -> float:
-    """The best wall time of ``runs`` runs of the parknews command ``args``."""
-    best = float("inf")
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(args: list[str], runs: int, stdout: Path | None = None, client: Any = None) -> tuple[float, float]:
+    """(wall, CPU) seconds of the fastest of ``runs`` runs of the parknews command ``args``.
+
+    CPU counts the command's process and, given the cluster's ``client``, its
+    workers: on a machine shared with other work it moves less than wall time.
+    """
+    best = (float("inf"), float("inf"))
     for _ in range(runs):
+        workers = client.run(time.process_time) if client is not None else {}
+        cpu = _children_cpu()
         start = time.perf_counter()
         with open(stdout or os.devnull, "wb") as sink:
             subprocess.run([*CLI, *args], stdout=sink, stderr=subprocess.DEVNULL, check=False)
-        best = min(best, time.perf_counter() - start)
+        wall = time.perf_counter() - start
+        cpu = _children_cpu() - cpu
+        if client is not None:
+            after = client.run(time.process_time)
+            cpu += sum(after[w] - workers[w] for w in workers if w in after)
+        best = min(best, (wall, cpu))
     return best
 
 
@@ -64,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="A third of the input.")
+    parser.add_argument("--quick", action="store_true", help="The corpus twice, not --repeat times.")
+    parser.add_argument("--repeat", type=int, default=12, help="Copies of the corpus in the input.")
     parser.add_argument("--runs", type=int, default=2, help="Runs per figure; the best counts.")
     parser.add_argument("--model", default=str(ROOT / "artifacts" / "model"))
     args = parser.parse_args(argv)
@@ -73,32 +92,50 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="parknews-dask-bench-") as tmp:
         root = Path(tmp)
-        paragraphs = write_corpus(root / "in", 2 if args.quick else 6)
+        paragraphs = write_corpus(root / "in", 2 if args.quick else args.repeat)
         files = len(list((root / "in").iterdir()))
         common = [str(root / "in"), "--model", args.model]
         print(f"input: {paragraphs} paragraphs in {files} files; machine: {os.cpu_count()} cores")
 
         local = timed(["classify", *common, "-f", "jsonl"], args.runs, root / "local.jsonl")
-        with distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster:
-            on = ["--engine", "dask", "--scheduler", cluster.scheduler_address]
-            streamed = timed(["classify", *common, *on, "-f", "jsonl"], args.runs, root / "dask.jsonl")
-            parts = float("inf")
-            for run in range(args.runs):
-                parts = min(parts, timed(["classify", *common, *on, "--out", str(root / f"out{run}")], 1))
-        own = timed(["classify", *common, "--engine", "dask", "-f", "jsonl"], 1)
-
-        same = (root / "local.jsonl").read_bytes() == (root / "dask.jsonl").read_bytes()
-        rows = [
-            ("1 process (local engine)", local),
-            ("dask, 2 workers, streamed to stdout", streamed),
-            ("dask, 2 workers, --out part files", parts),
-            ("dask, own local cluster (startup included)", own),
-        ]
-        print(f"{'':45} {'seconds':>8} {'paragraphs/s':>13} {'vs 1 process':>13}")
-        for name, seconds in rows:
-            print(f"{name:45} {seconds:8.2f} {paragraphs / seconds:13.0f} {local / seconds:12.2f}x")
+        rows = [("1 process (local engine)", local)]
+        for workers in (1, 2):
+            with (
+                distributed.LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                ) as cluster,
+                distributed.Client(cluster) as client,
+            ):
+                on = ["--engine", "dask", "--scheduler", cluster.scheduler_address]
+                jsonl = root / f"dask{workers}.jsonl"
+                rows.append(
+                    (
+                        f"dask, {workers} worker(s), streamed to stdout",
+                        timed(["classify", *common, *on, "-f", "jsonl"], args.runs, jsonl, client),
+                    )
+                )
+                out = [
+                    ["classify", *common, *on, "--out", str(root / f"out{workers}-{run}")]
+                    for run in range(args.runs)
+                ]
+                rows.append(
+                    (
+                        f"dask, {workers} worker(s), --out part files",
+                        min(timed(a, 1, client=client) for a in out),
+                    )
+                )
+        rows.append(
+            (
+                "dask, own local cluster (startup included)",
+                timed(["classify", *common, "--engine", "dask", "-f", "jsonl"], 1),
+            )
+        )
+        expected = (root / "local.jsonl").read_bytes()
+        same = all((root / f"dask{w}.jsonl").read_bytes() == expected for w in (1, 2))
+        print(f"{'':45} {'seconds':>8} {'paragraphs/s':>13} {'vs 1 process':>13} {'CPU s':>7}")
+        for name, (wall, cpu) in rows:
+            print(f"{name:45} {wall:8.2f} {paragraphs / wall:13.0f} {local[0] / wall:12.2f}x {cpu:7.2f}")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
         print(f"dask output identical to the local output: {same}")
     return 0 if same else 1
 

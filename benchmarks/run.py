@@ -378,18 +378,24 @@ def machine() -> str:
 # --------------------------------------------------------------------------- main
 
 
-def resolve_model(args: argparse.Namespace, report: Report, tmp: Path) -> str:
-    """The bundled model when it loads; else one trained here (the bundled one predates the features)."""
+def train_args(quick: bool, articles: int) -> list[str]:
+    return ["--articles", str(articles), *(["--quick"] if quick else [])]
+
+
+def resolve_model(
+    args: argparse.Namespace, report: Report, tmp: Path, articles: int
+) -> tuple[str, dict[str, Any] | None]:
+    """The bundled model when it loads; else the one the training figure trains (its run is reused)."""
     from parknews.model.errors import ModelError
 
     try:
         load_model_for(args.model)
-        return args.model
+        return args.model, None
     except ModelError as exc:
         report.figure("model", "trained here", f"(bundled model unusable: {exc})")
     target = tmp / "model"
-    worker("train", "--quick", "--articles", "8" if args.quick else "24", "--save", str(target))
-    return str(target)
+    trained = worker("train", *train_args(args.quick, articles), "--save", str(target))
+    return str(target), trained
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -418,7 +424,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"parknews benchmark ({'quick' if quick else 'full'}): {machine()}")
     with tempfile.TemporaryDirectory(prefix="parknews-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        model = resolve_model(args, report, tmp)
+        model, trained = resolve_model(args, report, tmp, articles)
         common = ["--model", model, "--articles", str(articles), "--runs", str(runs)]
 
         report.section(f"classify, one core (labeled corpus × {repeat})")
@@ -499,7 +505,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         report.section("cold start (parknews classify on one article, best of runs)")
         article = ROOT / "seeds" / "004_d4ceb9e4fe46168b.txt"
-        cold_runs = 3 if quick else 7
+        cold_runs = 2 if quick else 7
         cold = min(
             run_child(parknews_argv("classify", str(article), "-f", "jsonl", "-m", model)).seconds
             for _ in range(cold_runs)
@@ -549,7 +555,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
 
         report.section("training (grouped CV + final fit)")
-        trained = worker("train", "--articles", str(articles), *(["--quick"] if quick else []))
+        trained = trained or worker("train", *train_args(quick, articles))
         report.figure(
             "training s",
             f"{trained['seconds']:.1f} s",

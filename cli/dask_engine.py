@@ -182,7 +182,7 @@ class Partition:
     index: int
     part: str
     units: tuple[Unit, ...]
-    # What the part's records depend on among the inputs: names, sizes, times, byte ranges.
+    # What the part's records depend on: each input's name, size and mtime (and piece), or stdin's hash.
     identity: tuple[Any, ...] = ()
 
     @property
@@ -198,16 +198,15 @@ class Plan:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One unit's result: ``result`` (a labelled article, or what ``then`` made of it) or a ``problem``.
+    """One unit's result (a labelled article, or what ``then`` made of it), or the file's ``problem``.
 
-    ``whole`` is False for a piece of a split file; ``empty`` marks a file with no paragraph.
+    ``warning`` says the file was read with repairs; ``empty`` that it holds no paragraph.
     """
 
     file: str
     result: Any = None
     problem: str | None = None
     warning: str | None = None
-    whole: bool = True
     empty: bool = False
 
 
@@ -254,7 +253,7 @@ def label_piece(
     first = unit.piece == 0
     # The first piece speaks for the file: its problem, its repairs, its emptiness.
     if isinstance(doc, InputProblem):
-        return Outcome(unit.name, problem=doc.message if first else None, whole=False)
+        return Outcome(unit.name, problem=doc.message if first else None)
     paras = paragraphs(doc.text)
     start, stop = unit.span(len(paras))
     proba = model.predict_proba(contexts([p.text for p in paras])[start:stop])
@@ -267,7 +266,6 @@ def label_piece(
         unit.name,
         then(article) if then else article,
         warning=doc.warning if first else None,
-        whole=False,
         empty=first and not paras,
     )
 

@@ -292,6 +292,11 @@ class ParagraphClassifier:
             out += ((dense - self.layout_mean) / self.layout_scale) @ self.layout_weights
         return out
 
+    def prepare(self) -> ParagraphClassifier:
+        """Build the look-up tables and load the segmenter now (say, before forking workers)."""
+        self.classify(["招商"])
+        return self
+
     def predict_proba(self, ctxs: Sequence[Context]) -> np.ndarray:
         """Calibrated probabilities, columns in ``labels`` order."""
         z = self.decision_function(ctxs) / self.temperature

@@ -22,8 +22,8 @@ from .reader import Document, InputProblem
 
 __all__ = ["label_documents"]
 
-CHUNK_CHARS = 200_000
-_CHUNK_DOCUMENTS = 256
+CHUNK_CHARS = 50_000
+_CHUNK_DOCUMENTS = 64
 
 Item = Document | InputProblem
 Finish = Callable[[LabeledArticle], Any]
@@ -79,7 +79,9 @@ def label_documents(
                 article = label_article(model, item)
                 yield item, finish(article) if finish is not None else article
         return
-    # fork shares the loaded model with the workers at no cost; elsewhere it is pickled once per worker.
+    # fork shares the loaded model, its tables and the segmenter with the workers at no
+    # cost (built here once); elsewhere the model is pickled once per worker.
+    model.prepare()
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(model,)) as pool:

@@ -268,11 +268,13 @@ def evaluate_summaries(
     return _report(articles, gold, chosen, sentences, len(dataset.articles) - len(articles))
 
 
+# 192 settings: about two minutes on one core. Each cue is tried on and off
+# or at two strengths; the defaults of ``Summarizer`` are the best on all gold.
 DEFAULT_SWEEP: dict[str, tuple[Any, ...]] = {
-    "similarity": ("tfidf", "bm25", "overlap"),
-    "position_weight": (0.5, 1.0, 2.0),
+    "similarity": ("overlap", "tfidf", "bm25"),
+    "position_weight": (1.0, 2.0),
     "lead_weight": (0.0, 0.5),
-    "figure_weight": (0.0, 0.5, 1.0),
+    "figure_weight": (0.5, 1.0),
     "title_weight": (0.0, 1.0),
     "other_weight": (1.0, 0.5),
     "mmr_lambda": (1.0, 0.7),
