@@ -1,6 +1,6 @@
 """Paragraphs per second of ``parknews classify``: one process against a Dask cluster of two workers.
 
-    python benchmarks/dask_throughput.py            # ~46,000 paragraphs, about two minutes
+    python benchmarks/dask_throughput.py            # ~19,000 paragraphs, about a minute
     python benchmarks/dask_throughput.py --quick    # ~8,000 paragraphs, half a minute
 
 The input is the labeled corpus (one article per .txt file) repeated, each copy's
@@ -68,8 +68,12 @@ def timed(args: list[str], runs: int, stdout: Path | None = None, client: Any = 
         cpu = _children_cpu()
         start = time.perf_counter()
         with open(stdout or os.devnull, "wb") as sink:
-            subprocess.run([*CLI, *args], stdout=sink, stderr=subprocess.DEVNULL, check=False)
+            done = subprocess.run([*CLI, *args], stdout=sink, stderr=subprocess.PIPE, check=False)
         wall = time.perf_counter() - start
+        if done.returncode:
+            # A run that stopped early would look fast: never report it.
+            last = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+            raise SystemExit(f"parknews {' '.join(args[:1])} failed ({done.returncode}): {last}")
         cpu = _children_cpu() - cpu
         if client is not None:
             after = client.run(time.process_time)
@@ -83,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="The corpus twice, not --repeat times.")
-    parser.add_argument("--repeat", type=int, default=12, help="Copies of the corpus in the input.")
+    parser.add_argument("--repeat", type=int, default=5, help="Copies of the corpus in the input.")
     parser.add_argument("--runs", type=int, default=2, help="Runs per figure; the best counts.")
     parser.add_argument("--model", default=str(ROOT / "artifacts" / "model"))
     args = parser.parse_args(argv)

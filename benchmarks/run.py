@@ -91,18 +91,21 @@ class ChildRun:
 def run_child(
     argv: list[str], env: dict[str, str] | None = None, stdout: Any = subprocess.DEVNULL
 ) -> ChildRun:
-    """Run ``argv``, returning its wall time and its own peak resident memory (not its siblings')."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-    out = b""
-    if stdout is subprocess.PIPE:
-        out = proc.stdout.read() if proc.stdout else b""  # type: ignore[union-attr]
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(argv[:4])}… failed ({proc.returncode}): {err.strip()[-400:]}")
+    """Run ``argv``, returning its wall time and its own peak resident memory (not its siblings').
+
+    Any exit code but 0 stops the benchmark with the child's last words.
+    """
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=stdout, stderr=errors, env=env, cwd=ROOT)
+        out = proc.stdout.read() if proc.stdout else b""
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            errors.seek(0)
+            tail = errors.read().decode("utf-8", "replace").strip()[-600:]
+            raise RuntimeError(f"{' '.join(argv[:5])}… exited {proc.returncode}: {tail}")
     # ru_maxrss is in KiB on Linux.
     return ChildRun(seconds, usage.ru_maxrss / 1024, proc.returncode, out)
 

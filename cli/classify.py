@@ -57,6 +57,8 @@ def classify(
     if engine is Engine.dask:
         from .dask_engine import classify_on_dask
 
+        if jobs != 1:
+            raise fail("--jobs goes with --engine local; a Dask cluster has its own workers", code=2)
         _utf8_stdout(fmt)
         classify_on_dask(paths, model_dir=model_dir, fmt=fmt.value, scheduler=scheduler, out_dir=out_dir)
         return

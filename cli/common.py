@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from parknews.model.errors import ParknewsError
 from rich.console import Console
+from rich.markup import escape
 
 if TYPE_CHECKING:
     from parknews.model.classifier import ParagraphClassifier
@@ -22,12 +23,12 @@ err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` as one line on stderr and return the Exit to raise."""
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)
     return typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    err.print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
+    err.print(f"[yellow]warning:[/] {escape(message)}", markup=True, highlight=False)
 
 
 ModelOption = Annotated[

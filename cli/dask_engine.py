@@ -58,7 +58,6 @@ from parknews.model.errors import ParknewsError
 from parknews.model.features import contexts
 from parknews.model.reader import STDIN, Document, InputProblem, expand, read_documents
 from parknews.model.text import paragraphs
-from rich.markup import escape
 
 from . import render
 from .common import err, fail, load, out, warn
@@ -535,7 +534,7 @@ def _report_outcome(outcome: Outcome, report: RunReport) -> bool:
 def _stream(
     client: Client,
     model: Any,
-    plan: Plan,
+    partitions: Sequence[Partition],
     then: Callable[[LabeledArticle], Any] | None,
     emit: Callable[[Outcome], None],
     report: RunReport,
@@ -545,7 +544,7 @@ def _stream(
 
     # Enough in flight to keep every worker busy while the oldest is awaited.
     window = 2 * max(1, len(client.scheduler_info()["workers"])) + 2
-    for partition, result in _in_order(client, plan.partitions, submit, window):
+    for partition, result in _in_order(client, partitions, submit, window):
         if isinstance(result, BaseException):
             report.failures.append(_failure(partition, result))
             warn(report.failures[-1])
@@ -597,10 +596,23 @@ def _replay_notes(notes: Path, report: RunReport) -> None:
     report.problems += len(saved.get("problems", []))
 
 
+def _missing_parts(plan: Plan, out_dir: Path, report: RunReport) -> list[Partition]:
+    """The partitions whose part is not in ``out_dir`` yet; the notes of the others are replayed."""
+    missing = []
+    for partition in plan.partitions:
+        target = out_dir / partition.part
+        if target.exists():
+            report.done_before += 1
+            _replay_notes(_notes_path(target), report)
+        else:
+            missing.append(partition)
+    return missing
+
+
 def _write_parts(
     client: Client,
     model: Any,
-    plan: Plan,
+    partitions: Sequence[Partition],
     out_dir: Path,
     then: Callable[[LabeledArticle], Any] | None,
     rows: Callable[[Any], Iterable[dict[str, Any]]],
@@ -608,12 +620,7 @@ def _write_parts(
 ) -> None:
     distributed = _import_distributed()
     futures: dict[Any, Partition] = {}
-    for partition in plan.partitions:
-        target = out_dir / partition.part
-        if target.exists():
-            report.done_before += 1
-            _replay_notes(_notes_path(target), report)
-            continue
+    for partition in partitions:
         future = client.submit(
             write_partition,
             model,
@@ -626,8 +633,6 @@ def _write_parts(
             pure=False,
         )
         futures[future] = partition
-    if not futures:
-        return
     # The client is not the default one (set_as_default=False), so name its loop.
     for future in distributed.as_completed(futures, loop=client.loop):
         partition = futures[future]
@@ -668,27 +673,31 @@ def run_on_dask(
     result; ``options`` are what else makes two runs differ, for ``--out``.
     """
     report = RunReport()
+    plan = make_plan(paths, split=split)
+    report.parts = len(plan.partitions)
+    for problem in plan.problems:
+        warn(problem.message)
+    report.problems += len(plan.problems)
+    todo = plan.partitions
+    if out_dir is not None:
+        header = {
+            "version": PLAN_VERSION,
+            "command": command,
+            "options": options or {},
+            "model": hashlib.sha256((model_dir / "manifest.json").read_bytes()).hexdigest(),
+        }
+        _prepare_out(out_dir, header, plan)
+        todo = _missing_parts(plan, out_dir, report)
+    if not todo:
+        return report  # nothing to compute: no cluster to start or reach
     with connect(scheduler) as client:
         _check_workers(client)
-        plan = make_plan(paths, split=split)
-        report.parts = len(plan.partitions)
-        for problem in plan.problems:
-            warn(problem.message)
-        report.problems += len(plan.problems)
-        if out_dir is not None:
-            header = {
-                "version": PLAN_VERSION,
-                "command": command,
-                "options": options or {},
-                "model": hashlib.sha256((model_dir / "manifest.json").read_bytes()).hexdigest(),
-            }
-            _prepare_out(out_dir, header, plan)
         # One copy per worker, which every task there reads, rather than one per task.
         scattered = client.scatter(model, broadcast=True, hash=False)
         if out_dir is None:
-            _stream(client, scattered, plan, then, emit, report)
+            _stream(client, scattered, todo, then, emit, report)
         else:
-            _write_parts(client, scattered, plan, out_dir, then, rows, report)
+            _write_parts(client, scattered, todo, out_dir, then, rows, report)
     return report
 
 
@@ -711,10 +720,10 @@ def _run_command(
     try:
         report = run_on_dask(paths, model=model, model_dir=model_dir, out_dir=out_dir, **kwargs)
     except ParknewsError as exc:
-        raise fail(escape(str(exc))) from None
+        raise fail(str(exc)) from None
     except (OSError, TimeoutError) as exc:
         # The scheduler went away mid-run: what was written stays, a re-run finishes it.
-        raise fail(escape(f"lost the Dask cluster ({type(exc).__name__}: {exc})")) from None
+        raise fail(f"lost the Dask cluster ({type(exc).__name__}: {exc})") from None
     print_report(report, out_dir)
     if report.failures or report.problems:
         raise typer.Exit(1)
@@ -725,7 +734,7 @@ def require_dask() -> None:
     try:
         _import_distributed()
     except EngineError as exc:
-        raise fail(escape(str(exc))) from None
+        raise fail(str(exc)) from None
 
 
 def classify_on_dask(

@@ -208,6 +208,22 @@ class _Terms:
         return out
 
 
+def _recall(memory: dict[Any, Any], keys: Iterable[Any]) -> tuple[dict[Any, Any], list[Any]]:
+    """What ``memory`` holds of the distinct ``keys``, and the keys it lacks.
+
+    Values are copied out first: remembering new ones may clear the memory.
+    """
+    found: dict[Any, Any] = {}
+    missing: list[Any] = []
+    for key in dict.fromkeys(keys):
+        value = memory.get(key)
+        if value is None:
+            missing.append(key)
+        else:
+            found[key] = value
+    return found, missing
+
+
 @dataclass(frozen=True)
 class Prediction:
     """The label of one paragraph and the probability of every label."""
@@ -251,34 +267,30 @@ class ParagraphClassifier:
     def _layout_memory(self) -> dict[Context, list[float]]:
         return {}
 
-    def _remember(self, memory: dict[Any, Any], items: Iterable[tuple[Any, Any]], count: int) -> None:
-        if len(memory) + count > self.text_cache:
+    def _remember(self, memory: dict[Any, Any], new: dict[Any, Any]) -> None:
+        if len(memory) + len(new) > self.text_cache:
             # Dropping everything is crude but safe under threads; furniture comes back at once.
             memory.clear()
-        if count <= self.text_cache:
-            memory.update(items)
+        if len(new) <= self.text_cache:
+            memory.update(new)
 
     def _term_scores(self, texts: list[str]) -> np.ndarray:
         """Both TF-IDF blocks' share of the class scores, one row per text."""
-        memory = self._text_memory
-        distinct = dict.fromkeys(texts)
-        missing = [t for t in distinct if t not in memory]
+        found, missing = _recall(self._text_memory, texts)
         if missing:
-            scores = self._terms.scores([_fold_digits(t) for t in missing])
-            found = dict(zip(missing, scores))
-            self._remember(memory, found.items(), len(missing))
-        else:
-            found = {}
-        return np.array([found[t] if t in found else memory[t] for t in texts])
+            new = dict(zip(missing, self._terms.scores([_fold_digits(t) for t in missing])))
+            found.update(new)
+            self._remember(self._text_memory, new)
+        return np.array([found[t] for t in texts])
 
     def _layout(self, ctxs: Sequence[Context]) -> np.ndarray:
         # The context as a whole is the key: repeated pages repeat whole contexts.
-        memory = self._layout_memory
-        missing = [c for c in dict.fromkeys(ctxs) if c not in memory]
-        found = {c: layout_vector(c) for c in missing}
+        found, missing = _recall(self._layout_memory, ctxs)
         if missing:
-            self._remember(memory, found.items(), len(missing))
-        return np.array([found[c] if c in found else memory[c] for c in ctxs], dtype=np.float64)
+            new = {c: layout_vector(c) for c in missing}
+            found.update(new)
+            self._remember(self._layout_memory, new)
+        return np.array([found[c] for c in ctxs], dtype=np.float64)
 
     def decision_function(self, ctxs: Sequence[Context]) -> np.ndarray:
         """Raw class scores (before temperature and softmax), one row per context."""

@@ -43,15 +43,15 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Files that test where a file may be cut, and that it is read whole when it may not."""
+    """Large files that are cut into pieces, in the encodings and shapes the reader must get right."""
     folder = tmp_path_factory.mktemp("awkward")
     seeds = [p.read_text("utf-8") for p in sorted(SEEDS_DIR.glob("*.txt"))]
     body = "\n\n \u3000\n".join(seeds)
-    # Split: a byte-order mark, CRLF, runs of blank and full-width-space lines.
+    # A byte-order mark, CRLF, runs of blank and full-width-space lines.
     (folder / "a_bom_crlf.txt").write_bytes(codecs.BOM_UTF8 + body.replace("\n", "\r\n").encode("utf-8"))
-    # Split: one paragraph longer than a piece, so some cut points fall inside it.
+    # One paragraph far longer than the others.
     (folder / "b_long_line.txt").write_text(seeds[0] + "\n" + "园区" * 6000 + "\n" + seeds[1], "utf-8")
-    # Read whole: not UTF-8, one broken byte, a NUL byte far in, old Mac line ends.
+    # Not UTF-8, one broken byte (a warning), old Mac line ends, empty, a NUL byte far in (refused).
     (folder / "c_gb18030.txt").write_bytes(seeds[2].encode("gb18030"))
     (folder / "d_utf16.txt").write_bytes(seeds[3].encode("utf-16"))
     (folder / "e_broken_byte.txt").write_bytes(body.encode("utf-8") + b"\xff\n" + seeds[4].encode("utf-8"))
@@ -255,3 +255,6 @@ def test_out_without_dask_engine_is_a_usage_error(small_model: Path, tmp_path: P
     result = classify(str(SEEDS_DIR), "--out", str(tmp_path / "o"), model=small_model)
     assert result.exit_code == 2
     assert "--engine dask" in result.stderr
+    result = classify(str(SEEDS_DIR), "--engine", "dask", "--jobs", "2", model=small_model)
+    assert result.exit_code == 2
+    assert "--jobs goes with --engine local" in result.stderr

@@ -107,6 +107,17 @@ def test_exported_model_equals_the_sklearn_pipeline_on_the_whole_corpus(corpus, 
         assert predictions == model.classify(article.lines)
 
 
+def test_a_small_text_memory_that_overflows_changes_nothing(corpus, fitted) -> None:
+    _, model = fitted
+    articles = [a.lines for a in corpus.articles if len(a.lines) <= 25][:12]
+    articles += articles[-2:]  # met again while still remembered
+    expected = [dataclasses.replace(model, text_cache=0).classify(lines) for lines in articles]
+    tiny = dataclasses.replace(model, text_cache=60)
+    for _ in range(2):  # the memory fills, is dropped, fills again
+        assert [tiny.classify(lines) for lines in articles] == expected
+    assert 0 < len(tiny._text_memory) <= 60
+
+
 def test_unusual_text_scores_as_the_pipeline_does(fitted) -> None:
     pipe, model = fitted
     rng = random.Random(7)

@@ -14,6 +14,7 @@ import hashlib
 import random
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from .dataset import GENERATED, VARIANT_MARK, Article
@@ -24,6 +25,7 @@ KINDS = ("hant", "gloss")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+@lru_cache(maxsize=8)
 def _converter(config: str) -> Any:
     import opencc
 
@@ -78,10 +80,16 @@ def _seed(doc: str, kind: str) -> int:
 
 
 def make_variants(articles: Iterable[Article], *, every: int = 3) -> Iterator[dict[str, str]]:
-    """Records of variants for every ``every``-th simplified article, kinds alternating."""
-    simplified = [a for a in articles if script_of("".join(a.lines)) == "simplified"]
-    for n, article in enumerate(simplified[::every]):
-        kind = KINDS[n % len(KINDS)]
+    """Records of variants for about one simplified article in ``every``.
+
+    Which articles get a variant, and of which kind, depends only on the doc id,
+    so adding articles to the corpus leaves the existing variants as they are.
+    """
+    for article in articles:
+        pick = _seed(article.doc, "pick")
+        if pick % every or script_of("".join(article.lines)) != "simplified":
+            continue
+        kind = KINDS[(pick // every) % len(KINDS)]
         rng = random.Random(_seed(article.doc, kind))
         doc = f"{article.doc}{VARIANT_MARK}{kind}"
         for record in article.records:
