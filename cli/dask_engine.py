@@ -103,7 +103,7 @@ class Engine(str, Enum):
 EngineOption = Annotated[
     Engine,
     typer.Option(
-        "--engine", help="local: this process; dask: a Dask cluster (pip install 'parknews[dask]')."
+        "--engine", help="local: this process; dask: a Dask cluster (pip install 'parknews\\[dask]')."
     ),
 ]
 SchedulerOption = Annotated[
