@@ -118,9 +118,10 @@ def fasttext_cv(dataset: Any, folds: int) -> dict[str, Any] | None:
         return None
     import jieba
     import numpy as np
+    from sklearn.model_selection import GroupKFold
+
     from parknews.model.text import normalize
     from parknews.training.metrics import report
-    from sklearn.model_selection import GroupKFold
 
     _quiet_jieba()
     jieba.initialize()

@@ -183,6 +183,7 @@ def worker_classify(args: argparse.Namespace) -> dict[str, Any]:
 def worker_sklearn(args: argparse.Namespace) -> dict[str, Any]:
     """Paragraphs/s of the fitted scikit-learn pipeline against the exported arrays, same contexts."""
     import numpy as np
+
     from parknews.model.features import contexts
     from parknews.training.dataset import load_dataset
     from parknews.training.fit import Settings, build_pipeline, dataset_contexts, export
@@ -212,6 +213,7 @@ def worker_reference(args: argparse.Namespace) -> dict[str, Any]:
     """Fast path against the plain one (jieba, per-paragraph scoring) on every labeled paragraph."""
     import jieba
     import numpy as np
+
     from parknews.model import features
     from parknews.model.features import char_terms, contexts, layout_vector, word_terms
 

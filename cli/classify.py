@@ -8,6 +8,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
 from parknews.model.reader import InputProblem, read_documents
 
 from . import render

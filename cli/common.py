@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from parknews.model.errors import ParknewsError
 from rich.console import Console
 from rich.markup import escape
+
+from parknews.model.errors import ParknewsError
 
 if TYPE_CHECKING:
     from parknews.model.classifier import ParagraphClassifier

@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
+
 from parknews.model.annotate import LabeledArticle, LabeledParagraph, label_article, records
 from parknews.model.errors import ParknewsError
 from parknews.model.features import contexts
@@ -64,6 +65,7 @@ from .common import err, fail, load, out, warn
 
 if TYPE_CHECKING:
     from distributed import Client
+
     from parknews.model.classifier import ParagraphClassifier
 
 __all__ = [

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from parknews.model.errors import ParknewsError
 from rich.table import Table
+
+from parknews.model.errors import ParknewsError
 
 from . import render
 from .common import DataOption, err, fail, out

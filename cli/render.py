@@ -7,10 +7,11 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
-from parknews.model.annotate import LabeledArticle, records
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from parknews.model.annotate import LabeledArticle, records
 
 LABEL_STYLES: dict[str, str] = {
     "recruitment": "bold green",

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
 from parknews.model.errors import ParknewsError
 from parknews.model.reader import InputProblem, read_documents
 

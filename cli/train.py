@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from parknews.model.errors import ParknewsError
 
 from . import render

@@ -21,7 +21,9 @@ def seed_paths() -> list[Path]:
 def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds plus ten starter articles: enough for a 3-fold grouped CV in seconds."""
     rows = (DATA_DIR / "seeds.jsonl").read_text("utf-8").splitlines()
-    starter = [json.loads(line) for line in (DATA_DIR / "authored" / "starter.jsonl").read_text("utf-8").splitlines()]
+    starter = [
+        json.loads(line) for line in (DATA_DIR / "authored" / "starter.jsonl").read_text("utf-8").splitlines()
+    ]
     keep = sorted({r["doc"] for r in starter})[:10]
     rows += [json.dumps(r, ensure_ascii=False) for r in starter if r["doc"] in keep]
     path = tmp_path_factory.mktemp("data") / "small.jsonl"

@@ -20,7 +20,9 @@ LABELS = {"recruitment", "investment", "talent", "services", "spam", "other"}
 
 
 def test_classify_jsonl_schema_over_all_seeds(small_model: Path, seed_paths: list[Path]) -> None:
-    result = runner.invoke(app, ["classify", str(SEEDS_DIR), "--format", "jsonl", "--model", str(small_model)])
+    result = runner.invoke(
+        app, ["classify", str(SEEDS_DIR), "--format", "jsonl", "--model", str(small_model)]
+    )
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines()]
     expected = [(str(p), para) for p in seed_paths for para in paragraphs(p.read_text("utf-8"))]
@@ -52,7 +54,9 @@ def test_classify_csv(small_model: Path, seed_paths: list[Path]) -> None:
 
 def test_classify_stdin(small_model: Path) -> None:
     result = runner.invoke(
-        app, ["classify", "-", "-f", "jsonl", "--model", str(small_model)], input="当前位置:首页\n\n园区签约项目12个。\n"
+        app,
+        ["classify", "-", "-f", "jsonl", "--model", str(small_model)],
+        input="当前位置:首页\n\n园区签约项目12个。\n",
     )
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines()]
@@ -80,7 +84,9 @@ def test_help_shows_an_example(command: str) -> None:
 
 def test_train_then_evaluate(small_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "m"
-    result = runner.invoke(app, ["train", "--data", str(small_data), "--out", str(out), "--quick", "--folds", "3"])
+    result = runner.invoke(
+        app, ["train", "--data", str(small_data), "--out", str(out), "--quick", "--folds", "3"]
+    )
     assert result.exit_code == 0, result.output
     assert "macro-F1" in result.stdout
     assert (out / "manifest.json").is_file()

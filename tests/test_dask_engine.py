@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
+
 from parknews.cli import dask_engine
 from parknews.cli.app import app
 from parknews.training.dataset import load_dataset
-from typer.testing import CliRunner
 
 from .conftest import SEEDS_DIR
 

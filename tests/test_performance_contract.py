@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
+
 from parknews.cli.app import app
 from parknews.model.features import Context, _fold_digits, contexts
 from parknews.model.segment import backend, cut, cut_lines
@@ -19,7 +21,6 @@ from parknews.model.store import load_model
 from parknews.model.text import normalize
 from parknews.training.dataset import load_dataset
 from parknews.training.fit import Settings, build_pipeline, dataset_contexts, export
-from typer.testing import CliRunner
 
 from .conftest import ROOT, SEEDS_DIR
 

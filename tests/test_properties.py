@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from parknews.cli.render import write_jsonl
 from parknews.model.annotate import label_article, records
 from parknews.model.classifier import ParagraphClassifier
@@ -46,9 +47,10 @@ def non_empty_lines(text: str) -> list[str]:
 @pytest.fixture(scope="module")
 def tiny_model() -> ParagraphClassifier:
     """A real exported model, fitted in a second on two seed articles."""
+    from threadpoolctl import threadpool_limits
+
     from parknews.model.features import contexts
     from parknews.training.fit import Settings, build_pipeline, export
-    from threadpoolctl import threadpool_limits
 
     articles = [path.read_text("utf-8") for path in sorted(SEEDS_DIR.glob("*.txt"))[3:5]]
     lines = [p.text for text in articles for p in paragraphs(text)]

@@ -21,10 +21,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner, Result
+
 from parknews.cli.app import app
 from parknews.model.reader import decode
 from parknews.model.text import paragraphs
-from typer.testing import CliRunner, Result
 
 from .conftest import SEEDS_DIR
 

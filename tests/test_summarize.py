@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
+
 from parknews.cli.app import app
 from parknews.model.annotate import LabeledArticle, LabeledParagraph
 from parknews.model.keywords import keywords, stop_words
@@ -23,7 +25,6 @@ from parknews.model.summarize import (
 )
 from parknews.model.text import normalize, paragraphs, split_sentences
 from parknews.training.summaries import lcs_length, lead_summary, rouge, textrank_summary
-from typer.testing import CliRunner
 
 from .conftest import DATA_DIR, SEEDS_DIR
 
@@ -408,8 +409,9 @@ def test_analyze_runs_on_the_seeds(small_model: Path, seed_paths: list[Path]) ->
 
 
 def test_analyze_highlights_the_summary_in_place() -> None:
-    from parknews.cli.render import SUMMARY_STYLE, analysis_view
     from rich.console import Console
+
+    from parknews.cli.render import SUMMARY_STYLE, analysis_view
 
     article = LabeledArticle(
         "a.txt",

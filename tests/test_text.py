@@ -22,7 +22,14 @@ def test_glosses_dropped() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["株洲高新區(天元區)", "超額完成(3500萬美元)", "西門子(ABB)公司", "(簡稱“元創精密”)", "注册(app)下载", "区(上)"],
+    [
+        "株洲高新區(天元區)",
+        "超額完成(3500萬美元)",
+        "西門子(ABB)公司",
+        "(簡稱“元創精密”)",
+        "注册(app)下载",
+        "区(上)",
+    ],
 )
 def test_real_parentheses_kept(text: str) -> None:
     assert strip_glosses(text) == text
@@ -65,7 +72,9 @@ def test_paragraphs_are_non_empty_lines_in_order() -> None:
 
 
 def test_sentence_splitting_rules() -> None:
-    text = "他说：“我们缺一线工人。”当月招进6人！完成投资53.78亿元，为全年的50.12%；下一步怎么办？没有句号的结尾"
+    text = (
+        "他说：“我们缺一线工人。”当月招进6人！完成投资53.78亿元，为全年的50.12%；下一步怎么办？没有句号的结尾"
+    )
     assert split_sentences(text) == [
         "他说：“我们缺一线工人。”",
         "当月招进6人！",
@@ -76,7 +85,9 @@ def test_sentence_splitting_rules() -> None:
 
 
 def test_sentence_splitting_keeps_urls_and_brackets() -> None:
-    assert split_sentences("本文链接:http://x.cn/index.php?id=44.html") == ["本文链接:http://x.cn/index.php?id=44.html"]
+    assert split_sentences("本文链接:http://x.cn/index.php?id=44.html") == [
+        "本文链接:http://x.cn/index.php?id=44.html"
+    ]
     assert split_sentences("（完）【记者手记。】下一句") == ["（完）【记者手记。】", "下一句"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from parknews.model.classifier import ParagraphClassifier
 from parknews.model.errors import DataError
 from parknews.model.features import contexts

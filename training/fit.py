@@ -19,9 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from parknews.model.classifier import LABELS, ParagraphClassifier, TermBlock
-from parknews.model.errors import DataError
-from parknews.model.features import Context, char_terms, contexts, layout_vector, word_terms
 from scipy.optimize import minimize_scalar
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -30,6 +27,10 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
+
+from parknews.model.classifier import LABELS, ParagraphClassifier, TermBlock
+from parknews.model.errors import DataError
+from parknews.model.features import Context, char_terms, contexts, layout_vector, word_terms
 
 from .dataset import DEFAULT_DATA_DIR, GENERATED, Dataset
 from .metrics import Report, report
