@@ -30,7 +30,7 @@ import numpy as np
 # must compute exactly those features (tests compare it with the scikit-learn
 # pipeline, which calls the public functions themselves).
 from .features import _HAS_WORD, Context, _fold_digits, contexts, layout_vector
-from .segment import cut_lines
+from .segment import cut_lines, preload, requested_backend
 
 __all__ = ["LABELS", "ParagraphClassifier", "Prediction", "TermBlock"]
 
@@ -250,6 +250,12 @@ class ParagraphClassifier:
     temperature: float = 1.0
     manifest: dict[str, Any] = field(default_factory=dict, compare=False)
     text_cache: int = field(default=20_000, compare=False)
+
+    def __post_init__(self) -> None:
+        requested_backend()  # a bad PARKNEWS_SEGMENTER fails here, where loading errors are reported
+        # Loading the segmenter's dictionary (0.1 s for rjieba) overlaps whatever the caller does
+        # between loading the model and classifying: part of the cold start, hidden.
+        preload()
 
     def __getstate__(self) -> dict[str, Any]:
         # Look-up tables and memories are rebuilt where the model lands.

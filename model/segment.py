@@ -23,6 +23,7 @@ to use jieba alone (benchmarks use it to measure the difference).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -31,7 +32,7 @@ from collections.abc import Callable, Sequence
 
 from .errors import ParknewsError
 
-__all__ = ["BACKENDS", "backend", "cut", "cut_lines"]
+__all__ = ["BACKENDS", "backend", "cut", "cut_lines", "preload", "requested_backend"]
 
 BACKENDS: tuple[str, ...] = ("rjieba", "jieba")
 
@@ -42,6 +43,14 @@ _JOINED = re.compile(r"[._\-]")
 _NEEDS_REFERENCE = re.compile(
     r"[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003ffff\ud800-\udfff]|([\u4e00-\u9fd5])\1\1"
 )
+
+
+def requested_backend() -> str | None:
+    """The backend ``PARKNEWS_SEGMENTER`` asks for (None: the fastest installed); a bad value raises."""
+    wanted = os.environ.get("PARKNEWS_SEGMENTER", "").strip().lower()
+    if wanted and wanted not in BACKENDS:
+        raise ParknewsError(f"PARKNEWS_SEGMENTER={wanted!r}: expected one of {', '.join(BACKENDS)}")
+    return wanted or None
 
 
 def _resplit(tokens: list[str]) -> list[str]:
@@ -60,6 +69,23 @@ class _Segmenter:
         self._jieba: Callable[[str], list[str]] | None = None
         self._fast: Callable[..., list[str]] | None = None
         self._backend: str | None = None
+        self._preloading: threading.Thread | None = None
+
+    def preload(self) -> None:
+        if self._backend is None and self._preloading is None:
+            self._preloading = threading.Thread(target=self._warm, name="parknews-segmenter", daemon=True)
+            self._preloading.start()
+
+    def _warm(self) -> None:
+        # A failure here (a bad PARKNEWS_SEGMENTER) is raised again on first use, in the caller's thread.
+        with contextlib.suppress(Exception):
+            if self.backend() == "jieba":
+                self._reference()
+
+    def wait(self) -> None:
+        thread = self._preloading
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
 
     def backend(self) -> str:
         if self._backend is None:
@@ -69,9 +95,7 @@ class _Segmenter:
         return self._backend
 
     def _choose(self) -> str:
-        wanted = os.environ.get("PARKNEWS_SEGMENTER", "").strip().lower()
-        if wanted and wanted not in BACKENDS:
-            raise ParknewsError(f"PARKNEWS_SEGMENTER={wanted!r}: expected one of {', '.join(BACKENDS)}")
+        wanted = requested_backend()
         if wanted == "jieba":
             return "jieba"
         try:
@@ -122,6 +146,16 @@ class _Segmenter:
 
 
 _SEGMENTER = _Segmenter()
+# A child forked while the dictionary loads would inherit a held lock: let the load finish first.
+os.register_at_fork(before=_SEGMENTER.wait)
+
+
+def preload() -> None:
+    """Start loading the segmenter on a background thread, so its dictionary build overlaps other work.
+
+    The first ``cut`` waits for it; calling this again, or after the first cut, does nothing.
+    """
+    _SEGMENTER.preload()
 
 
 def backend() -> str:

@@ -75,6 +75,26 @@ def test_segmentation_equals_jieba_where_the_backends_are_known_to_differ(refere
     assert [cut(t) for t in known] == [reference_cut(t) for t in known]
 
 
+def test_the_jieba_backend_prints_the_same_labels(small_model: Path) -> None:
+    def run(segmenter: str) -> str:
+        env = {**os.environ, "PARKNEWS_SEGMENTER": segmenter}
+        argv = ["classify", str(SEEDS_DIR), "-f", "jsonl", "-m", str(small_model)]
+        code = "from parknews.cli.app import main; main()"
+        done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert run("jieba") == run("rjieba")
+
+
+def test_a_bad_segmenter_setting_is_one_line_on_stderr(small_model: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PARKNEWS_SEGMENTER", "bogus")
+    result = CliRunner().invoke(app, ["classify", str(SEEDS_DIR), "-m", str(small_model)])
+    assert result.exit_code == 1
+    assert "PARKNEWS_SEGMENTER='bogus'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_cut_lines_is_the_cuts_joined_by_newlines() -> None:
     texts = ["招商引资项目签约", "", "0-0-0 卫源日报", "服服服服区 a.b", "line\nbreak"]
     expected: list[str] = []
