@@ -30,7 +30,7 @@ import numpy as np
 # must compute exactly those features (tests compare it with the scikit-learn
 # pipeline, which calls the public functions themselves).
 from .features import _HAS_WORD, Context, _fold_digits, contexts, layout_vector
-from .segment import cut_lines, preload, requested_backend
+from .segment import cut_lines, requested_backend
 
 __all__ = ["LABELS", "ParagraphClassifier", "Prediction", "TermBlock"]
 
@@ -77,17 +77,19 @@ class _CharIndex:
     """The character block's vocabulary as sorted n-gram keys (columns shifted by ``offset``)."""
 
     def __init__(self, vocabulary: dict[str, int], offset: int) -> None:
-        # char_terms yields 1- to 3-grams only; a longer entry could never match.
-        terms = [t for t in vocabulary if 1 <= len(t) <= 3]
+        terms = list(vocabulary)
+        columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(terms)) + offset
         lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
         codes = np.zeros((len(terms), 3), dtype=np.int64)
         if terms:
+            # Longer entries are cut to three here, then dropped: char_terms yields 1- to 3-grams only.
             codes[:] = np.array(terms, dtype="<U3").view(np.uint32).reshape(-1, 3)
         codes += 1
         keys = codes[:, 0]
         keys = np.where(lengths >= 2, (keys << _BITS) | codes[:, 1], keys)
         keys = np.where(lengths >= 3, (keys << _BITS) | codes[:, 2], keys)
-        columns = np.fromiter((vocabulary[t] for t in terms), dtype=np.int64, count=len(terms)) + offset
+        usable = (lengths >= 1) & (lengths <= 3)
+        keys, columns = keys[usable], columns[usable]
         order = np.argsort(keys)
         self.keys, self.columns = keys[order], columns[order]
 
@@ -120,12 +122,12 @@ class _WordIndex:
         unigram_columns: list[int] = []
         pairs: list[tuple[str, str, int]] = []
         for term, column in vocabulary.items():
-            parts = term.split(" ")
-            if len(parts) == 1:
+            if " " not in term:
                 ids[term] = len(unigram_columns)
                 unigram_columns.append(column)
-            elif len(parts) == 2:
-                pairs.append((parts[0], parts[1], column))
+            elif term.count(" ") == 1:
+                a, b = term.split(" ")
+                pairs.append((a, b, column))
         # A pair may hold a word that is no unigram term itself (a model fitted
         # with other df limits); it still needs an id to be found in pairs.
         for a, b, _ in pairs:
@@ -253,9 +255,6 @@ class ParagraphClassifier:
 
     def __post_init__(self) -> None:
         requested_backend()  # a bad PARKNEWS_SEGMENTER fails here, where loading errors are reported
-        # Loading the segmenter's dictionary (0.1 s for rjieba) overlaps whatever the caller does
-        # between loading the model and classifying: part of the cold start, hidden.
-        preload()
 
     def __getstate__(self) -> dict[str, Any]:
         # Look-up tables and memories are rebuilt where the model lands.

@@ -23,7 +23,6 @@ to use jieba alone (benchmarks use it to measure the difference).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import re
@@ -32,7 +31,7 @@ from collections.abc import Callable, Sequence
 
 from .errors import ParknewsError
 
-__all__ = ["BACKENDS", "backend", "cut", "cut_lines", "preload", "requested_backend"]
+__all__ = ["BACKENDS", "backend", "cut", "cut_lines", "requested_backend"]
 
 BACKENDS: tuple[str, ...] = ("rjieba", "jieba")
 
@@ -69,23 +68,6 @@ class _Segmenter:
         self._jieba: Callable[[str], list[str]] | None = None
         self._fast: Callable[..., list[str]] | None = None
         self._backend: str | None = None
-        self._preloading: threading.Thread | None = None
-
-    def preload(self) -> None:
-        if self._backend is None and self._preloading is None:
-            self._preloading = threading.Thread(target=self._warm, name="parknews-segmenter", daemon=True)
-            self._preloading.start()
-
-    def _warm(self) -> None:
-        # A failure here (a bad PARKNEWS_SEGMENTER) is raised again on first use, in the caller's thread.
-        with contextlib.suppress(Exception):
-            if self.backend() == "jieba":
-                self._reference()
-
-    def wait(self) -> None:
-        thread = self._preloading
-        if thread is not None and thread is not threading.current_thread():
-            thread.join()
 
     def backend(self) -> str:
         if self._backend is None:
@@ -146,16 +128,6 @@ class _Segmenter:
 
 
 _SEGMENTER = _Segmenter()
-# A child forked while the dictionary loads would inherit a held lock: let the load finish first.
-os.register_at_fork(before=_SEGMENTER.wait)
-
-
-def preload() -> None:
-    """Start loading the segmenter on a background thread, so its dictionary build overlaps other work.
-
-    The first ``cut`` waits for it; calling this again, or after the first cut, does nothing.
-    """
-    _SEGMENTER.preload()
 
 
 def backend() -> str:
@@ -169,7 +141,7 @@ def cut(text: str) -> list[str]:
 
 
 def cut_lines(texts: Sequence[str]) -> list[str]:
-    """``cut`` of each text, as one list with a ``"\n"`` token between texts (one call for a batch).
+    """``cut`` of each text, as one list with a newline token between texts (one call for a batch).
 
     jieba never segments across a line break, so this equals joining the cuts;
     a newline inside a text is read as a space (both are dropped as words).
