@@ -27,6 +27,7 @@ import logging
 import os
 import re
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 
 from .errors import ParknewsError
@@ -93,7 +94,12 @@ class _Segmenter:
         if self._jieba is None:
             with self._lock:
                 if self._jieba is None:
-                    import jieba
+                    with warnings.catch_warnings():
+                        # jieba 0.42 imports pkg_resources, which recent setuptools
+                        # deprecates loudly on every import; nothing for our users to do.
+                        warnings.simplefilter("ignore", DeprecationWarning)
+                        warnings.simplefilter("ignore", UserWarning)
+                        import jieba
 
                     # jieba's own logger announces every dictionary load on stderr.
                     jieba.setLogLevel(logging.WARNING)
