@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import sys
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
@@ -16,7 +15,7 @@ from .common import DEFAULT_MODEL_DIR, ModelOption, fail, load, out, warn
 from .dask_engine import Engine, EngineOption, OutOption, SchedulerOption
 
 if TYPE_CHECKING:
-    from parknews.model.annotate import LabeledArticle
+    pass
 
 
 class OutputFormat(str, Enum):
@@ -70,7 +69,7 @@ def classify(
     csv_writer = render.CsvWriter(sys.stdout, model.labels) if fmt is OutputFormat.csv else None
     failed = 0
     # JSONL is rendered where the article was labeled, so --jobs parallelizes it too.
-    finish = _jsonl_text if fmt is OutputFormat.jsonl else None
+    finish = render.jsonl_text if fmt is OutputFormat.jsonl else None
     for item, article in label_documents(model, read_documents(paths), jobs=jobs, finish=finish):
         if isinstance(item, InputProblem):
             warn(item.message)
@@ -79,10 +78,9 @@ def classify(
         if item.warning:
             warn(item.warning)
         if finish is not None:
-            text, empty = article
-            if empty:
+            if not article:  # no records: the file had no paragraphs
                 warn(f"{item.name}: no text (empty or white space only)")
-            sys.stdout.write(text)
+            sys.stdout.write(article)
             continue
         if not article.paragraphs:
             warn(f"{item.name}: no text (empty or white space only)")
@@ -92,11 +90,3 @@ def classify(
             out.print(render.article_table(article))
     if failed:
         raise typer.Exit(1)
-
-
-def _jsonl_text(article: LabeledArticle) -> tuple[str, bool]:
-    from parknews.model.annotate import records
-
-    buffer = io.StringIO()
-    render.write_jsonl(buffer, records(article))
-    return buffer.getvalue(), not article.paragraphs

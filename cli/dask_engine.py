@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import io
 import json
 import logging
 import math
@@ -769,15 +768,8 @@ def classify_on_dask(
         split=True,
         emit=emit,
         # Streamed JSONL is rendered by the workers; part files are written by them anyway.
-        then=jsonl_text if fmt == "jsonl" and out_dir is None else None,
+        then=render.jsonl_text if fmt == "jsonl" and out_dir is None else None,
     )
-
-
-def jsonl_text(article: LabeledArticle) -> str:
-    """The JSONL records of an article as text: made on the worker, so rendering runs in parallel."""
-    buffer = io.StringIO()
-    render.write_jsonl(buffer, records(article))
-    return buffer.getvalue()
 
 
 def summary_rows(summary: Any) -> list[dict[str, Any]]:

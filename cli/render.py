@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterable
 from typing import IO, Any
@@ -45,6 +46,16 @@ def write_jsonl(stream: IO[str], rows: Iterable[dict[str, Any]]) -> None:
     for row in rows:
         stream.write(json.dumps(row, ensure_ascii=False) + "\n")
     stream.flush()
+
+
+def jsonl_text(article: LabeledArticle) -> str:
+    """An article's JSONL records as text ("" when it has no paragraphs).
+
+    Module level so that worker processes (``--jobs``, Dask) can render in parallel.
+    """
+    buffer = io.StringIO()
+    write_jsonl(buffer, records(article))
+    return buffer.getvalue()
 
 
 class CsvWriter:
