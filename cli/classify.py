@@ -11,7 +11,7 @@ import typer
 from parknews.model.reader import InputProblem, read_documents
 
 from . import render
-from .common import DEFAULT_MODEL_DIR, ModelOption, fail, load, out, warn
+from .common import DEFAULT_MODEL_DIR, ModelOption, fail, load, out, utf8_stdout, warn
 from .dask_engine import Engine, EngineOption, OutOption, SchedulerOption
 
 if TYPE_CHECKING:
@@ -22,16 +22,6 @@ class OutputFormat(str, Enum):
     table = "table"
     jsonl = "jsonl"
     csv = "csv"
-
-
-def _utf8_stdout(fmt: OutputFormat) -> None:
-    # JSONL and CSV are data and always UTF-8; a table in a terminal that cannot
-    # show a character gets a replacement mark instead of a crash mid-run.
-    if hasattr(sys.stdout, "reconfigure"):
-        if fmt is OutputFormat.table:
-            sys.stdout.reconfigure(errors="replace")
-        else:
-            sys.stdout.reconfigure(encoding="utf-8")
 
 
 def classify(
@@ -59,13 +49,13 @@ def classify(
 
         if jobs != 1:
             raise fail("--jobs goes with --engine local; a Dask cluster has its own workers", code=2)
-        _utf8_stdout(fmt)
+        utf8_stdout(table=fmt is OutputFormat.table)
         classify_on_dask(paths, model_dir=model_dir, fmt=fmt.value, scheduler=scheduler, out_dir=out_dir)
         return
     if scheduler is not None or out_dir is not None:
         raise fail("--scheduler and --out go with --engine dask", code=2)
     model = load(model_dir)
-    _utf8_stdout(fmt)
+    utf8_stdout(table=fmt is OutputFormat.table)
     csv_writer = render.CsvWriter(sys.stdout, model.labels) if fmt is OutputFormat.csv else None
     failed = 0
     # JSONL is rendered where the article was labeled, so --jobs parallelizes it too.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -26,6 +27,16 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` as one line on stderr and return the Exit to raise."""
     err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)
     return typer.Exit(code)
+
+
+def utf8_stdout(*, table: bool) -> None:
+    """Data (JSONL, CSV) is always UTF-8; a view in a terminal that cannot show a
+    character gets a replacement mark instead of a crash mid-run."""
+    if hasattr(sys.stdout, "reconfigure"):
+        if table:
+            sys.stdout.reconfigure(errors="replace")
+        else:
+            sys.stdout.reconfigure(encoding="utf-8")
 
 
 def warn(message: str) -> None:

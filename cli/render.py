@@ -128,7 +128,6 @@ def summary_view(summary: Any) -> Any:
     """The summary of one article: its sentences as in the input, in order, then its keywords."""
     from rich.console import Group
 
-    topic = f" [dim](topic: {summary.topic})[/]" if summary.topic else ""
     rows = Table.grid(padding=(0, 1))
     rows.add_column(justify="right", style="dim", no_wrap=True)
     rows.add_column(overflow="fold")
@@ -138,7 +137,10 @@ def summary_view(summary: Any) -> Any:
         rows.add_row("", Text("(no summary)", style="dim"))
     if summary.keywords:
         rows.add_row("", Text("keywords: " + " · ".join(summary.keywords), style="cyan"))
-    return Group(Text.from_markup(f"[bold]{summary.article.file}[/]{topic}"), rows, Text(""))
+    heading = Text(summary.article.file, style="bold")  # a file name is never markup
+    if summary.topic:
+        heading.append(f" (topic: {summary.topic})", style="dim")
+    return Group(heading, rows, Text(""))
 
 
 def label_share_bar(labels: Iterable[str], width: int = _BAR_WIDTH) -> Text:
@@ -195,7 +197,7 @@ def analysis_view(summary: Any) -> Any:
     if summary.note:
         footer.append(Text(summary.note, style="yellow"))
     legend = Text("★ and underline: summary sentences", style="dim")
-    title = article.file + (f" — topic: {summary.topic}" if summary.topic else "")
+    title = Text(article.file + (f" — topic: {summary.topic}" if summary.topic else ""))
     return Panel(Group(body, Text(""), *footer, legend), title=title, title_align="left")
 
 

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from parknews.model.errors import ParknewsError
 from parknews.model.reader import InputProblem, read_documents
 
 from . import render
-from .common import DEFAULT_MODEL_DIR, DataOption, ModelOption, err, fail, load, out, warn
+from .common import DEFAULT_MODEL_DIR, DataOption, ModelOption, err, fail, load, out, utf8_stdout, warn
 from .dask_engine import Engine, EngineOption, OutOption, SchedulerOption
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ TopicOption = Annotated[
 
 
 def _note(message: str) -> None:
-    err.print(f"[cyan]note:[/] {message}", markup=True, highlight=False)
+    err.print(f"[cyan]note:[/] {escape(message)}", markup=True, highlight=False)
 
 
 def _check_count(sentences: int | None, ratio: float | None) -> None:
@@ -80,8 +81,8 @@ def _summaries(
             warn(item.message)
             failed.append(item.name)
             continue
-        if getattr(item, "warning", None):
-            warn(item.warning)  # type: ignore[arg-type]
+        if item.warning:
+            warn(item.warning)
         summary = summarize_article(
             label_article(model, item),
             sentences=sentences,
@@ -131,6 +132,7 @@ def summarize(
     if scheduler is not None or out_dir is not None:
         raise fail("--scheduler and --out go with --engine dask", code=2)
     model = load(model_dir)
+    utf8_stdout(table=fmt is not SummaryFormat.jsonl)
     failed: list[str] = []
     for summary in _summaries(model, paths, sentences=sentences, ratio=ratio, topic=topic, failed=failed):
         if fmt is SummaryFormat.jsonl:
@@ -155,6 +157,7 @@ def analyze(
     """
     _check_count(sentences, ratio)
     model = load(model_dir)
+    utf8_stdout(table=True)
     failed: list[str] = []
     for summary in _summaries(model, paths, sentences=sentences, ratio=ratio, topic=topic, failed=failed):
         out.print(render.analysis_view(summary))

@@ -329,7 +329,8 @@ class ParagraphClassifier:
         ]
 
     def classify(self, lines: Sequence[str]) -> list[Prediction]:
-        """Label the non-empty lines of one article (in order), reading each in context."""
+        """Label the paragraphs of one article (its non-empty lines, in order; one prediction
+        per line given), reading each in context."""
         return self._predictions(self.predict_proba(contexts(lines)))
 
     def classify_many(self, articles: Iterable[Sequence[str]]) -> list[list[Prediction]]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -447,3 +450,27 @@ def test_help_shows_an_example(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.stdout
+
+
+def test_file_names_with_brackets_are_not_markup(small_model: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "a["
+    folder.mkdir()
+    page = folder / "b].txt"
+    page.write_text("园区今年签约项目12个，总投资86亿元。\n当前位置：首页\n", "utf-8")
+    empty = tmp_path / "[red]x.txt"
+    empty.write_text("", "utf-8")
+    for command in ("summarize", "analyze"):
+        result = runner.invoke(app, [command, str(page), str(empty), "--model", str(small_model)])
+        assert result.exit_code == 0, result.output
+        assert "b].txt" in result.output and "[red]x.txt" in result.output
+
+
+def test_summarize_writes_utf8_jsonl_whatever_the_terminal(small_model: Path, tmp_path: Path) -> None:
+    page = tmp_path / "p.txt"
+    page.write_text("园区今年签约项目12个，总投资86亿元。\n", "utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    code = "from parknews.cli.app import main; main()"
+    args = [sys.executable, "-c", code, "summarize", str(page), "-f", "jsonl", "--model", str(small_model)]
+    done = subprocess.run(args, capture_output=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert json.loads(done.stdout.decode("utf-8"))["summary"][0]["original"].startswith("园区")

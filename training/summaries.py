@@ -251,6 +251,12 @@ def _report(
     return SummaryReport(systems, len(articles), without_gold)
 
 
+def _without_gold(dataset: Dataset, scored: Mapping[str, Article]) -> int:
+    # Generated script variants are copies of scored articles, not articles without gold.
+    originals = sum(a.source != GENERATED for a in dataset.articles)
+    return max(0, originals - len(scored))
+
+
 def evaluate_summaries(
     model: ParagraphClassifier,
     dataset: Dataset,
@@ -265,9 +271,7 @@ def evaluate_summaries(
     labels = predicted if predicted is not None else _predicted(model, articles.values())
     ours = _ours(summarizer or Summarizer(), sentences)
     chosen = {doc: ours(a.lines, labels[doc]) for doc, a in articles.items()}
-    # Generated script variants are copies of scored articles, not articles without gold.
-    originals = sum(a.source != GENERATED for a in dataset.articles)
-    return _report(articles, gold, chosen, sentences, max(0, originals - len(articles)))
+    return _report(articles, gold, chosen, sentences, _without_gold(dataset, articles))
 
 
 # 192 settings: about two minutes on one core. Each cue is tried on and off
@@ -379,7 +383,7 @@ def split_sweep(
             )
         )
     whole.sort(key=lambda r: -r[1].mean)
-    report = _report(articles, gold, held_out, sentences, len(dataset.articles) - len(articles))
+    report = _report(articles, gold, held_out, sentences, _without_gold(dataset, articles))
     return SplitReport((best[0], best[1]), report, whole)
 
 
