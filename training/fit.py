@@ -186,13 +186,12 @@ def _out_of_fold(
         # A fold may miss a label entirely; keep the columns aligned with `labels`.
         column = {label: j for j, label in enumerate(pipe.classes_)}
         full = np.full((len(test_idx), len(labels)), -1e9)
+        if fold_scores.ndim == 1:
+            # Two labels: the same ±z/2 logits `export` gives, so the temperature fits them.
+            fold_scores = np.column_stack([-fold_scores, fold_scores]) / 2
         for j, label in enumerate(labels):
             if label in column:
-                full[:, j] = (
-                    fold_scores[:, column[label]]
-                    if fold_scores.ndim == 2
-                    else (fold_scores if column[label] == 1 else -fold_scores)
-                )
+                full[:, j] = fold_scores[:, column[label]]
         scores[test_idx] = full
     return scores
 
