@@ -12,6 +12,19 @@ SEEDS_DIR = ROOT / "seeds"
 DATA_DIR = ROOT / "training" / "data"
 
 
+def assert_same_predictions(got: list, expected: list, atol: float = 1e-9) -> None:
+    """Equal labels, and probabilities equal to ``atol``.
+
+    Two computations of the same float (a cached and an uncached path, another BLAS kernel,
+    another numpy) may differ in the last digits, so scores are never compared with ``==``.
+    """
+    assert [p.label for p in got] == [p.label for p in expected]
+    for mine, theirs in zip(got, expected, strict=True):
+        assert mine.scores.keys() == theirs.scores.keys()
+        for label, score in mine.scores.items():
+            assert abs(score - theirs.scores[label]) <= atol, (label, score, theirs.scores[label])
+
+
 @pytest.fixture(scope="session")
 def seed_paths() -> list[Path]:
     return sorted(SEEDS_DIR.glob("*.txt"))
