@@ -9,12 +9,12 @@ their output changes: saved models record it and refuse to load across it.
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from .lexicon import CONCEPT_NAMES, concept_counts
 from .segment import cut
 from .text import normalize
 
@@ -29,7 +29,7 @@ __all__ = [
     "word_terms",
 ]
 
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 # A "paragraph" of megabytes is a scraping accident (minified script, a page on
 # one line); its first few thousand characters say all the classifier needs.
 MAX_FEATURE_CHARS = 5000
@@ -44,7 +44,7 @@ class Context(NamedTuple):
     prev: str
     next: str
     repeated: bool = False
-    after_list: bool = False
+    in_list: bool = False
 
 
 # A short line opening a list of other stories: what follows it is page furniture.
@@ -52,6 +52,9 @@ _LIST_HEADING = re.compile(
     r"^(?:相关|推荐|热点|热门|最新|最近|更多|排行|今日|为您|您可能|猜你|延伸|精彩|往期|点击排行|热文|上一篇|下一篇)"
 )
 _LIST_HEADING_MAX_CHARS = 12
+# A list of headlines ends where article prose starts again: a long line with a full stop.
+_PROSE_MIN_CHARS = 40
+_PROSE_MARK = re.compile(r"[。！？!?]")
 
 
 def contexts(lines: Sequence[str]) -> list[Context]:
@@ -62,8 +65,10 @@ def contexts(lines: Sequence[str]) -> list[Context]:
     # sites repeat the article title in their own lists.
     counts = Counter(norm)
     out: list[Context] = []
-    after_list = False
+    in_list = False
     for i, text in enumerate(norm):
+        if in_list and len(text) >= _PROSE_MIN_CHARS and _PROSE_MARK.search(text):
+            in_list = False
         out.append(
             Context(
                 text=text,
@@ -72,11 +77,11 @@ def contexts(lines: Sequence[str]) -> list[Context]:
                 prev=norm[i - 1] if i > 0 else "",
                 next=norm[i + 1] if i + 1 < n else "",
                 repeated=counts[text] > 1,
-                after_list=after_list,
+                in_list=in_list,
             )
         )
         if len(text) <= _LIST_HEADING_MAX_CHARS and _LIST_HEADING.match(text):
-            after_list = True
+            in_list = True
     return out
 
 
@@ -107,67 +112,36 @@ def char_terms(ctx: Context) -> list[str]:
 _URL = re.compile(r"https?://|www\.|\.(?:com|cn|net|html?|php)\b", re.IGNORECASE)
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|\d{3,4}[- ]\d{7,8}|400[- ]?\d{3}[- ]?\d{3,4})(?!\d)")
 _FILE = re.compile(r"\.(?:jpe?g|png|gif|bmp|webp)\b", re.IGNORECASE)
-_DATE_TIME = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|\d{1,2}:\d{2}")
-_SENTENCE_END = re.compile(r"[。!?;！？；][”\"’')）」』]*$")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _BULLET = re.compile(r"^(?:[-·•*>]|\d+[.、)])\s*")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)$")
 
 
-def _shape(text: str) -> list[float]:
-    length = len(text)
-    han = len(_HAN.findall(text))
-    digits = sum(ch.isdigit() for ch in text)
-    return [
-        math.log1p(length),
-        han / length if length else 0.0,
-        digits / length if length else 0.0,
-        1.0 if _SENTENCE_END.search(text) else 0.0,
-        float(text.count("。")),
-    ]
-
-
 def layout_vector(ctx: Context) -> list[float]:
-    """Dense layout cues: shape of the paragraph and its neighbours, position, markers."""
+    """Dense cues: markers of page furniture in the paragraph itself, the headline list it
+    stands in, and the genre's concepts (``lexicon``).
+
+    Position in the article and the neighbours' shape are left out on purpose: they
+    describe the templates of the training pages and did not carry over to real pages
+    from other sites (README, "What moved real-page quality").
+    """
     text = ctx.text
-    position = ctx.index / (ctx.count - 1) if ctx.count > 1 else 0.0
     return [
-        *_shape(text),
-        *_shape(ctx.prev),
-        *_shape(ctx.next),
-        position,
-        1.0 if ctx.index < 3 else 0.0,
-        1.0 if ctx.count - ctx.index <= 10 else 0.0,
         1.0 if _URL.search(text) else 0.0,
         1.0 if _PHONE.search(text) else 0.0,
         1.0 if _FILE.search(text) else 0.0,
-        1.0 if _DATE_TIME.search(text) else 0.0,
         1.0 if _BULLET.match(text) else 0.0,
-        1.0 if not ctx.prev else 0.0,
-        1.0 if not ctx.next else 0.0,
-        1.0 if ctx.repeated else 0.0,
-        1.0 if ctx.after_list else 0.0,
         1.0 if _TRUNCATED.search(text) else 0.0,
+        1.0 if ctx.in_list else 0.0,
+        *concept_counts(text),
     ]
 
 
 LAYOUT_NAMES: tuple[str, ...] = (
-    *(
-        f"{side}_{name}"
-        for side in ("self", "prev", "next")
-        for name in ("log_len", "han_ratio", "digit_ratio", "ends_sentence", "full_stops")
-    ),
-    "position",
-    "near_start",
-    "near_end",
     "url",
     "phone",
     "image_file",
-    "date_time",
     "bullet",
-    "first",
-    "last",
-    "repeated",
-    "after_list_heading",
     "truncated",
+    "in_headline_list",
+    *(f"concept_{name}" for name in CONCEPT_NAMES),
 )
