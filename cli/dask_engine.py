@@ -792,7 +792,9 @@ def summarize_on_dask(
     require_dask()
     from parknews.api import summarize
 
-    from .summarize import _note
+    from .summarize import _note, show_summary
+
+    plain = not sys.stdout.isatty()
 
     def emit(outcome: Outcome) -> None:
         summary = outcome.result
@@ -801,7 +803,7 @@ def summarize_on_dask(
         if fmt == "jsonl":
             render.write_jsonl(sys.stdout, summary_rows(summary))
         else:
-            out.print(render.summary_view(summary))
+            show_summary(summary, plain=plain)
 
     _run_command(
         paths,

@@ -116,6 +116,15 @@ def _summaries(
         yield summary
 
 
+def show_summary(summary: ArticleSummary, *, plain: bool) -> None:
+    """``--format text``: plain lines into a pipe or file, a rich view in a terminal."""
+    if plain:
+        sys.stdout.write(render.summary_text(summary))
+        sys.stdout.flush()
+    else:
+        out.print(render.summary_view(summary))
+
+
 def summarize(
     paths: PathsArgument = None,
     sentences: SentencesOption = None,
@@ -171,11 +180,8 @@ def summarize(
     for summary in _summaries(model, paths, sentences=sentences, ratio=ratio, topic=topic, failed=failed):
         if fmt is SummaryFormat.jsonl:
             render.write_jsonl(sys.stdout, [summary_record(summary)])
-        elif plain:
-            sys.stdout.write(render.summary_text(summary))
-            sys.stdout.flush()
         else:
-            out.print(render.summary_view(summary))
+            show_summary(summary, plain=plain)
     if failed:
         raise typer.Exit(1)
 

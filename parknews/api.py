@@ -35,8 +35,10 @@ def load_model(path: str | os.PathLike[str] | None = None) -> ParagraphClassifie
     Raises ``parknews.model.errors.ModelError`` (one line) for a missing or damaged model.
     """
     from parknews.model.location import default_model_dir
+    from parknews.model.segment import requested_backend
     from parknews.model.store import load_model as load_from
 
+    requested_backend()  # a bad PARKNEWS_SEGMENTER is reported on every load, cached or not
     root = Path(path) if path is not None else default_model_dir()
     try:
         # A retrained model is a new folder renamed into place: a new manifest inode.
