@@ -5,20 +5,30 @@ Exit codes: 0 all inputs done, 1 an error or some inputs failed, 2 usage error.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from . import data
+from . import data, help_format, pipes
 from .classify import classify
 from .summarize import analyze, evaluate_summaries, summarize
 from .train import evaluate, train
 
+help_format.install()
+pipes.install()
+
+# -h as well as --help, on every command and group.
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
 app = typer.Typer(
     name="parknews",
+    cls=pipes.QuietPipeGroup,
     help="Label Chinese development-zone news paragraph by paragraph, and summarize it.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
+    context_settings=CONTEXT,
 )
 app.command()(classify)
 app.command()(train)
@@ -26,8 +36,27 @@ app.command()(evaluate)
 app.command()(summarize)
 app.command()(analyze)
 app.command(name="evaluate-summaries")(evaluate_summaries)
-app.add_typer(data.app, name="data")
+app.add_typer(data.app, name="data", context_settings=CONTEXT)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from parknews import __version__
+
+        typer.echo(f"parknews {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Label Chinese development-zone news paragraph by paragraph, and summarize it."""
 
 
 def main() -> None:
-    app()
+    # The name users type, also under `python -m parknews`.
+    app(prog_name="parknews")

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from parknews.model.reader import InputProblem, read_documents
 
 from . import render
-from .common import DEFAULT_MODEL_DIR, ModelOption, fail, load, out, utf8_stdout, warn
+from .common import (
+    DEFAULT_MODEL_DIR,
+    ModelOption,
+    PathsArgument,
+    fail,
+    input_paths,
+    load,
+    out,
+    utf8_stdout,
+    warn,
+)
 from .dask_engine import Engine, EngineOption, OutOption, SchedulerOption
-
-if TYPE_CHECKING:
-    pass
 
 
 class OutputFormat(str, Enum):
@@ -25,8 +32,10 @@ class OutputFormat(str, Enum):
 
 
 def classify(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (their *.txt) or - for stdin.")],
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    paths: PathsArgument = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", metavar="table|jsonl|csv", help="Output format.")
+    ] = OutputFormat.table,
     model_dir: ModelOption = DEFAULT_MODEL_DIR,
     engine: EngineOption = Engine.local,
     scheduler: SchedulerOption = None,
@@ -34,7 +43,11 @@ def classify(
     jobs: Annotated[
         int,
         typer.Option(
-            "--jobs", "-j", min=1, help="Worker processes; output stays in input order and streams."
+            "--jobs",
+            "-j",
+            min=1,
+            metavar="N",
+            help="Worker processes; output stays in input order and streams.",
         ),
     ] = 1,
 ) -> None:
@@ -44,6 +57,7 @@ def classify(
     """
     from parknews.model.parallel import label_documents
 
+    paths = input_paths(paths)
     if engine is Engine.dask:
         from .dask_engine import classify_on_dask
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,12 +13,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from parknews.model.errors import ParknewsError
+from parknews.model.location import default_model_dir
 
 if TYPE_CHECKING:
     from parknews.model.classifier import ParagraphClassifier
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_MODEL_DIR = Path(os.environ.get("PARKNEWS_MODEL", REPO_ROOT / "artifacts" / "model"))
+# The bundled model (package data), or $PARKNEWS_MODEL when set.
+DEFAULT_MODEL_DIR = default_model_dir()
 
 out = Console(soft_wrap=False)
 err = Console(stderr=True, soft_wrap=True, highlight=False)
@@ -27,6 +29,23 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` as one line on stderr and return the Exit to raise."""
     err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)
     return typer.Exit(code)
+
+
+# Import names whose distribution is called something else on PyPI.
+_DISTRIBUTIONS = {"sklearn": "scikit-learn"}
+
+
+@contextmanager
+def needs(what: str) -> Iterator[None]:
+    """Turn a missing dependency into one line naming what to install, not a traceback."""
+    try:
+        yield
+    except ModuleNotFoundError as exc:
+        name = (exc.name or "").split(".")[0]
+        raise fail(
+            f"{what} needs {name}, which is not installed here: pip install {_DISTRIBUTIONS.get(name, name)} "
+            "(or reinstall parknews, which depends on it)"
+        ) from None
 
 
 def utf8_stdout(*, table: bool) -> None:
@@ -44,18 +63,55 @@ def warn(message: str) -> None:
 
 
 ModelOption = Annotated[
-    Path, typer.Option("--model", "-m", help="Model directory.", show_default="artifacts/model")
+    Path,
+    typer.Option(
+        "--model",
+        "-m",
+        metavar="DIR",
+        help="Model directory.",
+        show_default="the bundled model, or $PARKNEWS_MODEL",
+    ),
 ]
 DataOption = Annotated[
     list[Path] | None,
     typer.Option(
-        "--data", "-d", help="Labeled JSONL files or folders (repeatable).", show_default="training/data"
+        "--data",
+        "-d",
+        metavar="PATH",
+        help="Labeled JSONL files or folders (repeatable).",
+        show_default="training/data in a checkout",
     ),
 ]
 
 
+PathsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="PATH",
+        help="Files, folders (every *.txt inside, sub-folders too, any case) or - for stdin. "
+        "With no PATH, piped standard input is read.",
+        show_default=False,
+    ),
+]
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin is None or sys.stdin.isatty()
+
+
+def input_paths(paths: list[str] | None) -> list[str]:
+    """The paths given; with none, ``-`` when text is piped in, else a usage error."""
+    if paths:
+        return paths
+    if stdin_is_terminal():
+        raise typer.BadParameter(
+            "give a file or folder, or pipe text in (echo 文字 | parknews classify)", param_hint="'PATH'"
+        )
+    return ["-"]
+
+
 def load(model_dir: Path) -> ParagraphClassifier:
-    from parknews.model.store import load_model
+    from parknews.api import load_model
 
     try:
         return load_model(model_dir)

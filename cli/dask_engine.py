@@ -53,9 +53,9 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from parknews.model.annotate import LabeledArticle, LabeledParagraph, label_article, records
+from parknews.api import classify
+from parknews.model.annotate import LabeledArticle, label_article, records
 from parknews.model.errors import ParknewsError
-from parknews.model.features import contexts
 from parknews.model.reader import STDIN, Document, InputProblem, expand, read_documents
 from parknews.model.text import paragraphs
 
@@ -104,13 +104,16 @@ class Engine(str, Enum):
 EngineOption = Annotated[
     Engine,
     typer.Option(
-        "--engine", help="local: this process; dask: a Dask cluster (pip install 'parknews\\[dask]')."
+        "--engine",
+        metavar="local|dask",
+        help="local: this process; dask: a Dask cluster (pip install 'parknews\\[dask]').",
     ),
 ]
 SchedulerOption = Annotated[
     str | None,
     typer.Option(
         "--scheduler",
+        metavar="ADDRESS",
         help="With --engine dask: address of a running dask.distributed scheduler (tcp://HOST:8786). "
         "Default: a local cluster, one worker per core.",
         show_default=False,
@@ -121,6 +124,7 @@ OutOption = Annotated[
     typer.Option(
         "--out",
         "-o",
+        metavar="DIR",
         help="With --engine dask: write JSONL part files to this folder instead of stdout; "
         "re-running redoes only the missing parts.",
         file_okay=False,
@@ -255,13 +259,7 @@ def label_piece(
     if isinstance(doc, InputProblem):
         return Outcome(unit.name, problem=doc.message if first else None)
     paras = paragraphs(doc.text)
-    start, stop = unit.span(len(paras))
-    proba = model.predict_proba(contexts([p.text for p in paras])[start:stop])
-    labelled = tuple(
-        LabeledParagraph(p.index, p.text, model.labels[b], dict(zip(model.labels, row)))
-        for p, b, row in zip(paras[start:stop], proba.argmax(axis=1).tolist(), proba.tolist())
-    )
-    article = LabeledArticle(file=doc.name, encoding=doc.encoding, paragraphs=labelled)
+    article = label_article(model, doc, span=unit.span(len(paras)))
     return Outcome(
         unit.name,
         then(article) if then else article,
@@ -289,7 +287,7 @@ def run_partition(
         if isinstance(doc, InputProblem):
             outcomes.append(Outcome(doc.name, problem=doc.message))
             continue
-        article = label_article(model, doc)
+        article = classify(doc, model=model)
         outcomes.append(
             Outcome(
                 doc.name,
@@ -792,9 +790,11 @@ def summarize_on_dask(
 ) -> None:
     """``parknews summarize --engine dask``: one record per file, files never split."""
     require_dask()
-    from parknews.model.summarize import summarize_article
+    from parknews.api import summarize
 
-    from .summarize import _note
+    from .summarize import _note, show_summary
+
+    plain = not sys.stdout.isatty()
 
     def emit(outcome: Outcome) -> None:
         summary = outcome.result
@@ -803,7 +803,7 @@ def summarize_on_dask(
         if fmt == "jsonl":
             render.write_jsonl(sys.stdout, summary_rows(summary))
         else:
-            out.print(render.summary_view(summary))
+            show_summary(summary, plain=plain)
 
     _run_command(
         paths,
@@ -814,7 +814,7 @@ def summarize_on_dask(
         scheduler=scheduler,
         split=False,
         emit=emit,
-        then=partial(summarize_article, sentences=sentences, ratio=ratio, topic=topic),
+        then=partial(summarize, sentences=sentences, ratio=ratio, topic=topic),
         rows=summary_rows,
         options={"sentences": sentences, "ratio": ratio, "topic": topic},
     )

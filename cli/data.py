@@ -14,11 +14,9 @@ from rich.table import Table
 from parknews.model.errors import ParknewsError
 
 from . import render
-from .common import DataOption, err, fail, out
+from .common import DataOption, err, fail, needs, out
 
 app = typer.Typer(help="Validate and count the labeled corpus.", no_args_is_help=True)
-
-VARIANTS_FILE = Path(__file__).resolve().parents[1] / "training" / "data" / "variants" / "generated.jsonl"
 
 
 @app.command()
@@ -67,14 +65,32 @@ def stats(data: DataOption = None) -> None:
 def variants(
     data: DataOption = None,
     every: Annotated[int, typer.Option(min=1, help="Make variants of every N-th simplified article.")] = 3,
-    out_file: Annotated[Path, typer.Option("--out", help="Where to write them.")] = VARIANTS_FILE,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Where to write them.",
+            show_default="training/data/variants/generated.jsonl",
+        ),
+    ] = None,
 ) -> None:
     """Regenerate traditional and pinyin-glossed variants of authored articles (reproducible).
 
     Example: [bold]parknews data variants --every 3[/]
     """
-    from parknews.training.dataset import load_dataset
+    from parknews.training.dataset import DEFAULT_DATA_DIR, load_dataset
     from parknews.training.variants import make_variants
+
+    with needs("parknews data variants"):
+        import pypinyin  # noqa: F401  (imported where used; checked here, before any work)
+
+    if out_file is None:
+        if not DEFAULT_DATA_DIR.is_dir():
+            raise fail(
+                "no training/data/ here (an installed parknews has no corpus): give --out FILE", code=2
+            )
+        out_file = DEFAULT_DATA_DIR / "variants" / "generated.jsonl"
 
     try:
         dataset = load_dataset(data).filter(sources=["authored"])

@@ -48,6 +48,12 @@ def write_jsonl(stream: IO[str], rows: Iterable[dict[str, Any]]) -> None:
     stream.flush()
 
 
+def write_json(stream: IO[str], obj: Any) -> None:
+    """One JSON document (metrics of ``train``, ``evaluate``, ``evaluate-summaries``), UTF-8."""
+    stream.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+    stream.flush()
+
+
 def jsonl_text(article: LabeledArticle) -> str:
     """An article's JSONL records as text ("" when it has no paragraphs).
 
@@ -141,6 +147,17 @@ def summary_view(summary: Any) -> Any:
     if summary.topic:
         heading.append(f" (topic: {summary.topic})", style="dim")
     return Group(heading, rows, Text(""))
+
+
+def summary_text(summary: Any) -> str:
+    """The summary of one article as plain lines for a pipe or a file: the file name, each
+    sentence as in the input on its own line, ``keywords: …``, then a blank line; no wrapping."""
+    lines = [summary.article.file + (f" (topic: {summary.topic})" if summary.topic else "")]
+    # A sentence never holds a line break (it is part of one line), so each stays one line.
+    lines += [s.original.strip() for s in summary.sentences]
+    if summary.keywords:
+        lines.append("keywords: " + " · ".join(summary.keywords))
+    return "\n".join(lines) + "\n\n"
 
 
 def label_share_bar(labels: Iterable[str], width: int = _BAR_WIDTH) -> Text:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -15,8 +16,21 @@ from parknews.model.errors import ParknewsError
 from parknews.model.reader import InputProblem, read_documents
 
 from . import render
-from .common import DEFAULT_MODEL_DIR, DataOption, ModelOption, err, fail, load, out, utf8_stdout, warn
+from .common import (
+    DEFAULT_MODEL_DIR,
+    DataOption,
+    ModelOption,
+    PathsArgument,
+    err,
+    fail,
+    input_paths,
+    load,
+    out,
+    utf8_stdout,
+    warn,
+)
 from .dask_engine import Engine, EngineOption, OutOption, SchedulerOption
+from .train import MetricsFormat, MetricsFormatOption
 
 if TYPE_CHECKING:
     from parknews.model.classifier import ParagraphClassifier
@@ -38,17 +52,25 @@ class SummaryFormat(str, Enum):
     jsonl = "jsonl"
 
 
-PathsArgument = Annotated[list[str], typer.Argument(help="Files, folders (their *.txt) or - for stdin.")]
 SentencesOption = Annotated[
     int | None,
-    typer.Option("--sentences", "-n", min=1, help="Sentences per summary.", show_default="3"),
+    typer.Option("--sentences", "-n", min=1, metavar="N", help="Sentences per summary.", show_default="3"),
 ]
 RatioOption = Annotated[
     float | None,
-    typer.Option("--ratio", "-r", help="Keep this share (0 < R <= 1) of the content sentences instead."),
+    typer.Option(
+        "--ratio", "-r", metavar="R", help="Keep this share (0 < R <= 1) of the content sentences instead."
+    ),
 ]
 TopicOption = Annotated[
-    Topic | None, typer.Option("--topic", "-t", help="Summarize only the paragraphs of this label.")
+    Topic | None,
+    typer.Option(
+        "--topic",
+        "-t",
+        metavar="LABEL",
+        help="Summarize only the paragraphs of this label: recruitment, investment, talent, services "
+        "or other.",
+    ),
 ]
 
 
@@ -73,8 +95,7 @@ def _summaries(
     failed: list[str],
 ) -> Iterator[ArticleSummary]:
     """Label and summarize each readable input; unreadable ones are warned about and counted."""
-    from parknews.model.annotate import label_article
-    from parknews.model.summarize import summarize_article
+    from parknews.api import summarize as summarize_text
 
     for item in read_documents(paths):
         if isinstance(item, InputProblem):
@@ -83,8 +104,9 @@ def _summaries(
             continue
         if item.warning:
             warn(item.warning)
-        summary = summarize_article(
-            label_article(model, item),
+        summary = summarize_text(
+            item,
+            model=model,
             sentences=sentences,
             ratio=ratio,
             topic=topic.value if topic is not None else None,
@@ -94,12 +116,30 @@ def _summaries(
         yield summary
 
 
+def show_summary(summary: ArticleSummary, *, plain: bool) -> None:
+    """``--format text``: plain lines into a pipe or file, a rich view in a terminal."""
+    if plain:
+        sys.stdout.write(render.summary_text(summary))
+        sys.stdout.flush()
+    else:
+        out.print(render.summary_view(summary))
+
+
 def summarize(
-    paths: PathsArgument,
+    paths: PathsArgument = None,
     sentences: SentencesOption = None,
     ratio: RatioOption = None,
     topic: TopicOption = None,
-    fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Output format.")] = SummaryFormat.text,
+    fmt: Annotated[
+        SummaryFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="text|jsonl",
+            help="Output format. text, when not shown in a terminal: the file name, one sentence "
+            "a line, a keywords line and a blank line, never wrapped.",
+        ),
+    ] = SummaryFormat.text,
     model_dir: ModelOption = DEFAULT_MODEL_DIR,
     engine: EngineOption = Engine.local,
     scheduler: SchedulerOption = None,
@@ -114,6 +154,7 @@ def summarize(
     """
     from parknews.model.summarize import summary_record
 
+    paths = input_paths(paths)
     _check_count(sentences, ratio)
     if engine is Engine.dask:
         from .dask_engine import summarize_on_dask
@@ -132,29 +173,33 @@ def summarize(
     if scheduler is not None or out_dir is not None:
         raise fail("--scheduler and --out go with --engine dask", code=2)
     model = load(model_dir)
-    utf8_stdout(table=fmt is not SummaryFormat.jsonl)
+    # In a terminal, a rich view; into a pipe or file, plain lines a script can take apart.
+    plain = fmt is SummaryFormat.text and not sys.stdout.isatty()
+    utf8_stdout(table=fmt is not SummaryFormat.jsonl and not plain)
     failed: list[str] = []
     for summary in _summaries(model, paths, sentences=sentences, ratio=ratio, topic=topic, failed=failed):
         if fmt is SummaryFormat.jsonl:
             render.write_jsonl(sys.stdout, [summary_record(summary)])
         else:
-            out.print(render.summary_view(summary))
+            show_summary(summary, plain=plain)
     if failed:
         raise typer.Exit(1)
 
 
 def analyze(
-    paths: PathsArgument,
+    paths: PathsArgument = None,
     sentences: SentencesOption = None,
     ratio: RatioOption = None,
     topic: TopicOption = None,
     model_dir: ModelOption = DEFAULT_MODEL_DIR,
 ) -> None:
-    """Show each article as a person reads it: paragraphs coloured by label, the summary
-    highlighted in place, keywords and the share of each label.
+    """Show each article as a person reads it: paragraphs coloured by label, summary in place.
+
+    The summary sentences are highlighted in place, with the keywords and the share of each label.
 
     Example: [bold]parknews analyze seeds/000_78403b45b73b3ff9.txt[/]
     """
+    paths = input_paths(paths)
     _check_count(sentences, ratio)
     model = load(model_dir)
     utf8_stdout(table=True)
@@ -170,10 +215,16 @@ def evaluate_summaries(
     gold: Annotated[
         Path | None,
         typer.Option(
-            "--gold", "-g", help="Gold summaries (JSONL).", show_default="training/data/summaries.jsonl"
+            "--gold",
+            "-g",
+            metavar="FILE",
+            help="Gold summaries (JSONL).",
+            show_default="training/data/summaries.jsonl",
         ),
     ] = None,
-    sentences: Annotated[int, typer.Option("--sentences", "-n", min=1, help="Sentences per summary.")] = 3,
+    sentences: Annotated[
+        int, typer.Option("--sentences", "-n", min=1, metavar="N", help="Sentences per summary.")
+    ] = 3,
     sweep: Annotated[
         bool,
         typer.Option(
@@ -182,6 +233,7 @@ def evaluate_summaries(
         ),
     ] = False,
     model_dir: ModelOption = DEFAULT_MODEL_DIR,
+    fmt: MetricsFormatOption = MetricsFormat.table,
 ) -> None:
     """Score the summarizer against gold summaries beside lead-3 and plain TextRank.
 
@@ -199,14 +251,47 @@ def evaluate_summaries(
         report = evaluate_summaries(model, dataset, gold_summaries, sentences=sentences)
     except ParknewsError as exc:
         raise fail(str(exc)) from None
-    if model.manifest.get("training_data", {}).get("sha256") == dataset.sha256:
+    trained_on_it = model.manifest.get("training_data", {}).get("sha256") == dataset.sha256
+    if trained_on_it:
         warn("the classifier was trained on these articles: its labels here are better than on new text")
-    out.print(render.summary_scores_table(f"{report.docs} articles with gold summaries", report))
     if report.without_gold:
         _note(f"{report.without_gold} articles have no gold summary yet and are not scored")
+    split = None
     if sweep:
         with err.status("sweeping…") as status:
             split = split_sweep(
                 model, dataset, gold_summaries, sentences=sentences, progress=lambda m: status.update(m)
             )
+    utf8_stdout(table=fmt is MetricsFormat.table)
+    if fmt is MetricsFormat.json:
+        record: dict[str, Any] = {
+            "model": str(model_dir),
+            "sentences": sentences,
+            "classifier_trained_on_these_articles": trained_on_it,
+            **_summary_scores(report),
+        }
+        if split is not None:
+            record["sweep"] = {
+                "chosen": list(split.chosen),
+                "held_out": _summary_scores(split.held_out),
+                "best": [{"settings": p, **_rounded(s)} for p, s in split.whole[:5]],
+            }
+        render.write_json(sys.stdout, record)
+        return
+    out.print(render.summary_scores_table(f"{report.docs} articles with gold summaries", report))
+    if split is not None:
         out.print(render.sweep_table(split))
+
+
+def _rounded(scores: Any) -> dict[str, Any]:
+    row = dataclasses.asdict(scores)
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
+
+
+def _summary_scores(report: Any) -> dict[str, Any]:
+    return {
+        "articles": report.docs,
+        "without_gold": report.without_gold,
+        "systems": {name: _rounded(s) for name, s in report.systems.items()},
+        "margin": {k: round(v, 4) for k, v in report.margin().items()},
+    }

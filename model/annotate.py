@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from .classifier import ParagraphClassifier
 from .reader import Document
@@ -27,15 +27,39 @@ class LabeledParagraph:
 
 @dataclass(frozen=True)
 class LabeledArticle:
+    """The labeled paragraphs of one article; iterating it yields them in order."""
+
     file: str
     encoding: str
     paragraphs: tuple[LabeledParagraph, ...]
 
+    def __iter__(self) -> Iterator[LabeledParagraph]:
+        return iter(self.paragraphs)
 
-def label_article(model: ParagraphClassifier, document: Document) -> LabeledArticle:
-    """Label every non-empty line of ``document`` (the original text is kept as is)."""
+    def __len__(self) -> int:
+        return len(self.paragraphs)
+
+    @overload
+    def __getitem__(self, index: int) -> LabeledParagraph: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[LabeledParagraph, ...]: ...
+    def __getitem__(self, index: int | slice) -> LabeledParagraph | tuple[LabeledParagraph, ...]:
+        return self.paragraphs[index]
+
+
+def label_article(
+    model: ParagraphClassifier, document: Document, *, span: tuple[int, int] | None = None
+) -> LabeledArticle:
+    """Label every non-empty line of ``document`` (the original text is kept as is).
+
+    With ``span=(start, stop)`` only those paragraphs are labeled (a Dask piece of
+    a large file), each read in the context of the whole article, so its labels
+    are those of the whole file's.
+    """
     paras = paragraphs(document.text)
-    predictions = model.classify([p.text for p in paras]) if paras else []
+    predictions = model.classify([p.text for p in paras], span=span) if paras else []
+    if span is not None:
+        paras = paras[span[0] : span[1]]
     return LabeledArticle(
         file=document.name,
         encoding=document.encoding,

@@ -328,10 +328,11 @@ class ParagraphClassifier:
             Prediction(label=labels[b], scores=dict(zip(labels, row))) for b, row in zip(best, proba.tolist())
         ]
 
-    def classify(self, lines: Sequence[str]) -> list[Prediction]:
+    def classify(self, lines: Sequence[str], *, span: tuple[int, int] | None = None) -> list[Prediction]:
         """Label the paragraphs of one article (its non-empty lines, in order; one prediction
-        per line given), reading each in context."""
-        return self._predictions(self.predict_proba(contexts(lines)))
+        per line given), reading each in context; ``span=(start, stop)`` labels only those lines."""
+        ctxs = contexts(lines)
+        return self._predictions(self.predict_proba(ctxs if span is None else ctxs[span[0] : span[1]]))
 
     def classify_many(self, articles: Iterable[Sequence[str]]) -> list[list[Prediction]]:
         """``classify`` for several articles in one batch (faster when articles are short)."""

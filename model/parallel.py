@@ -16,7 +16,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from .annotate import LabeledArticle, label_article
+from parknews.api import classify
+
+from .annotate import LabeledArticle
 from .classifier import ParagraphClassifier
 from .reader import Document, InputProblem
 
@@ -40,7 +42,7 @@ def _start_worker(model: ParagraphClassifier) -> None:
 def _label_chunk(documents: list[Document], finish: Finish | None) -> list[Any]:
     model = _WORKER_MODEL
     assert model is not None, "worker started without a model"
-    labeled = (label_article(model, d) for d in documents)
+    labeled = (classify(d, model=model) for d in documents)
     return [finish(a) for a in labeled] if finish is not None else list(labeled)
 
 
@@ -76,7 +78,7 @@ def label_documents(
             if isinstance(item, InputProblem):
                 yield item, None
             else:
-                article = label_article(model, item)
+                article = classify(item, model=model)
                 yield item, finish(article) if finish is not None else article
         return
     # fork shares the loaded model, its tables and the segmenter with the workers at no

@@ -182,7 +182,7 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
 
 
 def expand(paths: Sequence[str]) -> Iterator[str | InputProblem]:
-    """Input names in order: files as given, a folder's ``*.txt`` sorted, ``-`` for stdin."""
+    """Input names in order: files as given, a folder's ``*.txt`` (recursively) sorted, ``-`` for stdin."""
     for raw in paths:
         if raw == STDIN:
             yield STDIN
@@ -196,7 +196,7 @@ def expand(paths: Sequence[str]) -> Iterator[str | InputProblem]:
 def _expand_one(raw: str) -> list[str | InputProblem]:
     path = Path(raw)
     if path.is_dir():
-        found = sorted(p for p in path.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+        found = sorted(_text_files(path))
         if not found:
             return [InputProblem(raw, f"{raw}: folder holds no .txt files")]
         return [str(p) for p in found]
@@ -205,6 +205,21 @@ def _expand_one(raw: str) -> list[str | InputProblem]:
     if path.is_symlink():
         return [InputProblem(raw, f"{raw}: broken symbolic link (to {os.readlink(path)})")]
     return [InputProblem(raw, f"{raw}: no such file or folder")]
+
+
+def _text_files(folder: Path) -> Iterator[Path]:
+    """Every ``*.txt`` (any case: ``.TXT``, ``.Txt``) under ``folder``, sub-folders included.
+
+    Symbolic links to folders are not followed (no loops); links to files are read.
+    """
+    problems: list[OSError] = []
+    for root, _dirs, files in os.walk(folder, onerror=problems.append):
+        for name in files:
+            candidate = Path(root, name)
+            if candidate.suffix.lower() == ".txt" and candidate.is_file():
+                yield candidate
+    if problems and problems[0].filename == str(folder):
+        raise problems[0]  # the folder itself could not be listed
 
 
 def _read_bytes(name: str, shown: str, stdin: BinaryIO | None) -> bytes:

@@ -358,7 +358,9 @@ def test_stdin_utf8_and_binary(small_model: Path) -> None:
     assert stderr_lines(result) == ["warning: standard input: binary file (NUL bytes), not text"]
 
 
-def test_usage_errors_exit_2(small_model: Path, small_data: Path) -> None:
+def test_usage_errors_exit_2(small_model: Path, small_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No path and a terminal on stdin (nothing piped in): a usage error, not a wait for typing.
+    monkeypatch.setattr("parknews.cli.common.stdin_is_terminal", lambda: True)
     assert runner.invoke(app, ["classify", "--model", str(small_model)]).exit_code == 2
     assert runner.invoke(app, ["train", "--data", str(small_data), "--folds", "1"]).exit_code == 2
     assert runner.invoke(app, ["classify", "x.txt", "--jobs-that-do-not-exist"]).exit_code == 2

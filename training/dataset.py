@@ -197,6 +197,12 @@ def _articles(records: list[Record], problems: list[str]) -> tuple[Article, ...]
 
 def load_dataset(paths: Sequence[str | os.PathLike[str]] | None = None) -> Dataset:
     """Read and validate labeled data (default: ``training/data/``); raise ``DataError`` on any problem."""
+    if not paths and not DEFAULT_DATA_DIR.is_dir():
+        # An installed parknews carries its model, not its corpus (that lives in a checkout).
+        raise DataError(
+            f"no labeled data at {DEFAULT_DATA_DIR} (the corpus is in a checkout of parknews, "
+            "training/data/): name your data with --data FILE_OR_FOLDER"
+        )
     files = data_files(paths or [DEFAULT_DATA_DIR])
     problems: list[str] = []
     records: list[Record] = []

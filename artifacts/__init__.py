@@ -1,0 +1,1 @@
+"""The bundled model, shipped as package data (``parknews.artifacts`` / ``model/``)."""

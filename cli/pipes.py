@@ -1,0 +1,52 @@
+"""A closed pipe ends the command quietly with exit 0, as ``head`` users expect."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout again at exit; point it at /dev/null so that flush
+    # cannot raise a second BrokenPipeError ("Exception ignored ...", exit 120).
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests capture output)
+        pass
+
+
+def _quiet_console_exit(console: Any) -> None:
+    console.quiet = True
+    _silence_stdout()
+    raise SystemExit(0)
+
+
+def install() -> None:
+    """Rich's consoles (our tables, Typer's help) exit 1 on a broken pipe; make it 0.
+
+    ``Console.on_broken_pipe`` is rich's documented hook for this; parknews is the whole
+    process when this runs (the command line), so every console gets the same rule.
+    """
+    from rich.console import Console
+
+    if hasattr(Console, "on_broken_pipe"):
+        Console.on_broken_pipe = _quiet_console_exit  # type: ignore[method-assign]
+
+
+class QuietPipeGroup(TyperGroup):
+    """Runs a command; if its reader went away (``| head``), stops with exit 0 and no message.
+
+    Click would exit 1 on the broken pipe, which breaks scripts run with ``set -o pipefail``.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(0) from None

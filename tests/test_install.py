@@ -1,0 +1,155 @@
+"""The wheel, installed outside the checkout, works from another folder (no network needed).
+
+The wheel is built from a copy of the project's files with the setuptools already
+installed (``--no-build-isolation``) and installed without its dependencies into a
+fresh virtual environment that borrows them from this one (a ``.pth`` line), so the
+test needs neither the network nor minutes of installing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+# What a wheel is built from; data, notes and caches stay behind, as in an sdist build.
+SOURCES = ("parknews", "model", "training", "cli", "artifacts")
+SKIPPED = shutil.ignore_patterns("__pycache__", "*.egg-info", "data", "agreement", "labeling-notes", "*.md")
+
+
+def run(argv: list[str], *, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        argv, cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8", env=env, timeout=120
+    )
+    assert result.returncode == 0, f"{argv}: {result.returncode}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the parknews wheel installed; returns its bin folder."""
+    pytest.importorskip("setuptools", minversion="69")
+    root = tmp_path_factory.mktemp("install")
+    source = root / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    for name in SOURCES:
+        shutil.copytree(ROOT / name, source / name, ignore=SKIPPED)
+    dist = root / "dist"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
+    run(
+        [
+            *pip,
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-w",
+            str(dist),
+            str(source),
+        ],
+        cwd=root,
+    )
+    (wheel,) = dist.glob("parknews-*.whl")
+    venv = root / "venv"
+    run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=root)
+    python = venv / "bin" / "python"
+    purelib = Path(
+        run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=root
+        ).strip()
+    )
+    # The dependencies come from this environment; parknews itself only from the wheel
+    # (a plain path line does not run this environment's editable-install hooks).
+    (purelib / "_parknews_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", "utf-8")
+    run([*pip, "--python", str(python), "install", "-q", "--no-deps", "--no-index", str(wheel)], cwd=root)
+    return venv / "bin"
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path) -> Path:
+    """A folder that is not the checkout, with no parknews model or data in it."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    return folder
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PARKNEWS_", "PYTHONPATH"))}
+    return {**env, **extra}
+
+
+def test_installed_command_classifies_stdin_with_the_bundled_model(installed: Path, elsewhere: Path) -> None:
+    text = "3月28日，园区一次签下9个项目，合同资金42.6亿元。\n当前位置：首页 > 新闻中心\n"
+    output = run(
+        [str(installed / "parknews"), "classify", "-f", "jsonl"], cwd=elsewhere, stdin=text, env=clean_env()
+    )
+    records = [json.loads(line) for line in output.splitlines()]
+    assert [r["paragraph"] for r in records] == [0, 1]
+    assert {r["file"] for r in records} == {"-"}
+    assert records[0]["label"] == "investment"
+    assert records[1]["label"] == "spam"
+
+
+def test_installed_python_api_from_another_folder(installed: Path, elsewhere: Path) -> None:
+    code = (
+        "import json, parknews, parknews.model.location as loc\n"
+        "article = parknews.classify(['园区一次签下9个项目，合同资金42.6亿元。', '1.jpg'])\n"
+        "text = '园区一次签下9个项目，合同资金42.6亿元。签约项目涵盖新能源。'\n"
+        "summary = parknews.summarize(text, sentences=1)\n"
+        "print(json.dumps({'file': parknews.__file__, 'model': str(loc.bundled_model_dir()),\n"
+        "    'labels': [p.label for p in article], 'summary': [s.original for s in summary.sentences]}))\n"
+    )
+    found = json.loads(run([str(installed / "python"), "-c", code], cwd=elsewhere, env=clean_env()))
+    site = str(installed.parent)
+    assert found["file"].startswith(site), "parknews must come from the wheel, not the checkout"
+    assert found["model"].startswith(site) and Path(found["model"], "weights.npz").is_file()
+    assert found["labels"] == ["investment", "spam"]
+    assert len(found["summary"]) == 1
+
+
+def test_installed_module_runs_the_cli_and_train_stays_out_of_the_package(
+    installed: Path, elsewhere: Path
+) -> None:
+    python = str(installed / "python")
+    assert run([python, "-m", "parknews", "--version"], cwd=elsewhere, env=clean_env()).startswith(
+        "parknews "
+    )
+    bundled = run(
+        [python, "-c", "import parknews.model.location as l; print(l.bundled_model_dir())"], cwd=elsewhere
+    ).strip()
+    env = clean_env(XDG_DATA_HOME=str(elsewhere / "xdg"))
+    for argv, expected in (
+        # Without a checkout there is no corpus: one line asking for --data.
+        (["train", "--quick"], "--data"),
+        # Never into the installed package, even when asked.
+        (
+            ["train", "--quick", "--data", str(ROOT / "training" / "data" / "seeds.jsonl"), "--out", bundled],
+            "inside the installed parknews package",
+        ),
+    ):
+        result = subprocess.run(
+            [python, "-m", "parknews", *argv],
+            cwd=elsewhere,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert result.returncode != 0
+        assert expected in result.stderr
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not (elsewhere / "xdg").exists()
