@@ -9,7 +9,7 @@ Inference is batched so that crawls of millions of paragraphs stay cheap.
 All paragraphs of a call become one table of (row, column, count) built with
 numpy, both TF-IDF blocks in one column space. Character n-grams never become
 Python strings: each 1- to 3-gram of code points packs into one 64-bit key
-found by binary search; word pairs are found as pairs of word ids. Term
+found in a hash table; word pairs are found as pairs of word ids. Term
 scores depend on a paragraph's text alone and layout cues on its context, so
 each is computed once per distinct text (context) and, up to ``text_cache``
 of them, remembered across calls: crawled pages repeat the same furniture
@@ -18,6 +18,7 @@ lines over and over. The results are the same with or without the memory.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -63,18 +64,73 @@ class TermBlock:
         return values @ self.weights[index]
 
 
-def _search(keys: np.ndarray, columns: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which ``queries`` are among the sorted ``keys``, and their columns."""
-    if not len(keys) or not len(queries):
-        return np.zeros(len(queries), dtype=bool), columns[:0]
-    found = np.searchsorted(keys, queries)
-    np.minimum(found, len(keys) - 1, out=found)
-    hit = keys[found] == queries
-    return hit, columns[found[hit]]
+class _KeyTable:
+    """Positive int64 keys and their columns in an open-addressing hash table, probed with numpy.
+
+    A query costs about one probe where a binary search over 100,000 sorted keys
+    takes seventeen. The table is kept at most half full and holds keys only
+    (columns are read on hits), so it stays small enough for the CPU caches:
+    looking up n-grams and word pairs is the inner loop of classifying new text.
+    """
+
+    _EMPTY = -1
+    _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the high bits of key × 2^64/φ
+
+    def __init__(self, keys: np.ndarray, columns: np.ndarray) -> None:
+        self.bits = max(4, (int(__import__("os").environ.get("KT", "2")) * len(keys)).bit_length())
+        self.mask = (1 << self.bits) - 1
+        self.keys = np.full(self.mask + 1, self._EMPTY, dtype=np.int64)
+        self.columns = np.zeros(self.mask + 1, dtype=np.int32)
+        keys, first = np.unique(np.asarray(keys, dtype=np.int64), return_index=True)
+        columns = np.asarray(columns, dtype=np.int64)[first]
+        slot = self._slots(keys)
+        todo = np.arange(len(keys))
+        while len(todo):
+            free = todo[self.keys[slot[todo]] == self._EMPTY]
+            # Of the keys that reach the same free slot the first takes it; the others probe on.
+            taken, winner = np.unique(slot[free], return_index=True)
+            placed = free[winner]
+            self.keys[taken] = keys[placed]
+            self.columns[taken] = columns[placed]
+            waiting = np.ones(len(keys), dtype=bool)
+            waiting[placed] = False
+            todo = todo[waiting[todo]]
+            slot[todo] = (slot[todo] + 1) & self.mask
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        hashed = keys.view(np.uint64) * self._MULTIPLIER
+        return (hashed >> np.uint64(64 - self.bits)).view(np.int64)
+
+    def find(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions in ``queries`` of the keys present (in no particular order), and their columns."""
+        slot = self._slots(queries)
+        found = self.keys[slot]
+        hit = found == queries
+        positions, slots = [np.flatnonzero(hit)], [slot[hit]]
+        probing = np.flatnonzero(~hit & (found != self._EMPTY))
+        slot = slot[probing]
+        while len(probing):  # linear probing: the next slot, until the key or an empty slot
+            slot = (slot + 1) & self.mask
+            found = self.keys[slot]
+            hit = found == queries[probing]
+            positions.append(probing[hit])
+            slots.append(slot[hit])
+            more = ~hit & (found != self._EMPTY)
+            probing, slot = probing[more], slot[more]
+        if len(positions) == 1:
+            return positions[0], self.columns[slots[0]].astype(np.int64)
+        return np.concatenate(positions), self.columns[np.concatenate(slots)].astype(np.int64)
+
+
+# Code points are shifted by one, so every n-gram key is a number in base 2^21 with no zero digit
+# (a unique encoding); the separator between paragraphs is a digit no character has, so no
+# n-gram that straddles two paragraphs can equal a key of the vocabulary.
+_SEPARATOR = 0x110001
 
 
 class _CharIndex:
-    """The character block's vocabulary as sorted n-gram keys (columns shifted by ``offset``)."""
+    """The character block's vocabulary: a direct table for single characters, hashed keys for
+    2- and 3-grams (columns shifted by ``offset``)."""
 
     def __init__(self, vocabulary: dict[str, int], offset: int) -> None:
         terms = list(vocabulary)
@@ -85,37 +141,40 @@ class _CharIndex:
             # Longer entries are cut to three here, then dropped: char_terms yields 1- to 3-grams only.
             codes[:] = np.array(terms, dtype="<U3").view(np.uint32).reshape(-1, 3)
         codes += 1
-        keys = codes[:, 0]
-        keys = np.where(lengths >= 2, (keys << _BITS) | codes[:, 1], keys)
-        keys = np.where(lengths >= 3, (keys << _BITS) | codes[:, 2], keys)
-        usable = (lengths >= 1) & (lengths <= 3)
-        keys, columns = keys[usable], columns[usable]
-        order = np.argsort(keys)
-        self.keys, self.columns = keys[order], columns[order]
+        single = lengths == 1
+        self.unigrams = np.full(_SEPARATOR + 1, -1, dtype=np.int64)
+        self.unigrams[codes[single, 0]] = columns[single]
+        keys = (codes[:, 0] << _BITS) | codes[:, 1]
+        keys = np.where(lengths == 3, (keys << _BITS) | codes[:, 2], keys)
+        longer = (lengths == 2) | (lengths == 3)
+        self.table = _KeyTable(keys[longer], columns[longer])
 
     def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(row, column) of every 1-, 2- and 3-gram of ``texts`` that is in the vocabulary."""
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        joined = "".join(texts).encode("utf-32-le", "surrogatepass")
-        n = len(joined) // 4
-        padded = np.zeros(n + 2, dtype=np.int64)
-        padded[:n] = np.frombuffer(joined, dtype=np.uint32)
-        padded[:n] += 1
+        if not texts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+        # Each paragraph is followed by one separator (its own slot, whatever the text holds).
+        joined = "\0".join(texts).encode("utf-32-le", "surrogatepass")
+        n = int(lengths.sum())
+        padded = np.empty(n + 2, dtype=np.int64)
+        padded[: n - 1] = np.frombuffer(joined, dtype=np.uint32)
+        padded[: n - 1] += 1
+        padded[n - 1 :] = _SEPARATOR
+        padded[np.cumsum(lengths[:-1]) - 1] = _SEPARATOR
         rows = np.repeat(np.arange(len(texts)), lengths)
-        # Characters left in the paragraph from each position on, this one included.
-        left = np.repeat(np.cumsum(lengths), lengths) - np.arange(n)
         uni = padded[:n]
         bi = (uni << _BITS) | padded[1 : n + 1]
         tri = (bi << _BITS) | padded[2 : n + 2]
-        two, three = left >= 2, left >= 3
-        queries = np.concatenate([uni, bi[two], tri[three]])
-        where = np.concatenate([rows, rows[two], rows[three]])
-        hit, columns = _search(self.keys, self.columns, queries)
-        return where[hit], columns
+        single = self.unigrams[uni]
+        hit = single >= 0
+        found, columns = self.table.find(np.concatenate([bi, tri]))
+        np.remainder(found, n, out=found)
+        return np.concatenate([rows[hit], rows[found]]), np.concatenate([single[hit], columns])
 
 
 class _WordIndex:
-    """The word block's vocabulary as word ids and sorted word-pair keys."""
+    """The word block's vocabulary as word ids and hashed word-pair keys."""
 
     def __init__(self, vocabulary: dict[str, int]) -> None:
         ids: dict[str, int] = {}
@@ -140,9 +199,7 @@ class _WordIndex:
         self.ids = ids
         self.unigram_columns = np.array(unigram_columns, dtype=np.int64)
         keys = np.array([ids[a] * self.known + ids[b] for a, b, _ in pairs], dtype=np.int64)
-        order = np.argsort(keys)
-        self.pair_keys = keys[order]
-        self.pair_columns = np.array([c for _, _, c in pairs], dtype=np.int64)[order]
+        self.pairs = _KeyTable(keys, np.array([c for _, _, c in pairs], dtype=np.int64))
 
     def _classify_token(self, token: str) -> int:
         word = _MISSING if _HAS_WORD.search(token) else _DROPPED
@@ -154,9 +211,11 @@ class _WordIndex:
         """(row, column) of every word and adjacent word pair of ``texts`` in the vocabulary."""
         tokens = cut_lines(texts)
         ids = list(map(self.ids.get, tokens))
-        if None in ids:
-            unknown = self._classify_token
-            ids = [unknown(t) if i is None else i for i, t in zip(ids, tokens)]
+        with contextlib.suppress(ValueError):  # list.index scans in C: only new tokens cost Python time
+            i = ids.index(None)
+            while True:
+                ids[i] = self._classify_token(tokens[i])
+                i = ids.index(None, i + 1)
         words = np.array(ids, dtype=np.int64)
         rows = np.cumsum(words == _BREAK)
         kept = words >= _MISSING
@@ -165,9 +224,9 @@ class _WordIndex:
         uni_rows = rows[words >= 0]
         a, b = words[:-1], words[1:]
         pair = (rows[:-1] == rows[1:]) & (a >= 0) & (b >= 0)
-        hit, pair_columns = _search(self.pair_keys, self.pair_columns, a[pair] * self.known + b[pair])
+        found, pair_columns = self.pairs.find(a[pair] * self.known + b[pair])
         return (
-            np.concatenate([uni_rows[columns >= 0], rows[:-1][pair][hit]]),
+            np.concatenate([uni_rows[columns >= 0], rows[:-1][pair][found]]),
             np.concatenate([columns[columns >= 0], pair_columns]),
         )
 
@@ -178,35 +237,40 @@ class _Terms:
     def __init__(self, words: TermBlock | None, chars: TermBlock | None, n_labels: int) -> None:
         blocks = [b for b in (words, chars) if b is not None]
         self.split = len(words.idf) if words is not None else 0
-        self.width = sum(len(b.idf) for b in blocks)
-        self.idf = np.concatenate([b.idf for b in blocks]) if blocks else np.zeros(0)
-        self.weights = np.vstack([b.weights for b in blocks]) if blocks else np.zeros((0, n_labels))
+        self.labels = n_labels
+        # One row per column: its weights, then its idf, padded to 64 bytes (one cache line).
+        self.rows = np.zeros((sum(len(b.idf) for b in blocks), n_labels + 1 + (-(n_labels + 1) % 8)))
+        if blocks:
+            self.rows[:, :n_labels] = np.vstack([b.weights for b in blocks])
+            self.rows[:, n_labels] = np.concatenate([b.idf for b in blocks])
         self.words = _WordIndex(words.vocabulary) if words is not None else None
         self.chars = _CharIndex(chars.vocabulary, self.split) if chars is not None else None
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """Both blocks' share of the class scores, one row per text (digits already folded)."""
-        out = np.zeros((len(texts), self.weights.shape[1]))
+        out = np.zeros((len(texts), self.labels))
         found: list[np.ndarray] = []
         if self.words is not None:
             rows, columns = self.words.occurrences(texts)
-            found.append(rows * self.width + columns)
+            found.append((rows << 32) | columns)
         if self.chars is not None:
             rows, columns = self.chars.occurrences([t.replace(" ", "") for t in texts])
-            found.append(rows * self.width + columns)
+            found.append((rows << 32) | columns)
         keys = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
         if not len(keys):
             return out
         keys.sort()
         starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
         tf = np.diff(np.append(starts, len(keys)))
-        row, column = np.divmod(keys[starts], self.width)
-        values = (np.log(tf) + 1.0) * self.idf[column]
+        keys = keys[starts]
+        row, column = keys >> 32, keys & 0xFFFFFFFF
+        entry = self.rows[column]
+        values = (np.log(tf) + 1.0) * entry[:, self.labels]
         # Each block is l2-normalized on its own, as in the FeatureUnion.
         block = row * 2 + (column >= self.split)
         values /= np.sqrt(np.bincount(block, values * values))[block]
         first = np.flatnonzero(np.concatenate([[True], row[1:] != row[:-1]]))
-        out[row[first]] = np.add.reduceat(self.weights[column] * values[:, None], first, axis=0)
+        out[row[first]] = np.add.reduceat(entry[:, : self.labels] * values[:, None], first, axis=0)
         return out
 
 

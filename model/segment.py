@@ -53,13 +53,38 @@ def requested_backend() -> str | None:
     return wanted or None
 
 
+def _pieces(token: str) -> list[str]:
+    if len(token) > 2 and token.isascii() and _JOINED.search(token):
+        return [piece for piece in _JIEBA_SKIP.split(token) if piece]
+    return [token]
+
+
+# Tokens already looked at: those jieba would split (with their pieces) and those it keeps.
+# Bounded like any memory of open-ended text; entries are never removed (threads share them).
+_SPLIT: dict[str, list[str]] = {}
+_KEPT: set[str] = set()
+_SEEN_TOKENS = 200_000
+
+
 def _resplit(tokens: list[str]) -> list[str]:
+    """Split the tokens jieba's HMM would split. The scan over all tokens runs in C, as set
+    operations; only tokens never seen before are looked at in Python."""
+    extra: dict[str, list[str]] = {}
+    for token in set(tokens).difference(_KEPT, _SPLIT):
+        pieces = _pieces(token)
+        if pieces != [token]:
+            (_SPLIT if len(_SPLIT) < _SEEN_TOKENS else extra)[token] = pieces
+        elif len(_KEPT) < _SEEN_TOKENS:
+            _KEPT.add(token)
+    if _SPLIT.keys().isdisjoint(tokens) and not extra:
+        return tokens
     out: list[str] = []
     for token in tokens:
-        if len(token) > 2 and token.isascii() and _JOINED.search(token):
-            out.extend(piece for piece in _JIEBA_SKIP.split(token) if piece)
-        else:
+        pieces = _SPLIT.get(token) or extra.get(token)
+        if pieces is None:
             out.append(token)
+        else:
+            out.extend(pieces)
     return out
 
 

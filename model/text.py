@@ -37,7 +37,6 @@ _TONE_BASE = str.maketrans(
 )
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _GLOSS = re.compile(rf"(?<=[{_HAN}])[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{{1,6}})[)）]")
-_WHITESPACE = re.compile(r"\s+")
 
 
 def _is_syllable(candidate: str) -> bool:
@@ -46,6 +45,8 @@ def _is_syllable(candidate: str) -> bool:
 
 def strip_glosses(text: str) -> str:
     """Drop pinyin glosses glued after Han characters: ``區(qū)`` → ``區``."""
+    if "(" not in text and "（" not in text:  # a substring test is far cheaper than the look-behind
+        return text
     return _GLOSS.sub(lambda m: "" if _is_syllable(m.group(1)) else m.group(0), text)
 
 
@@ -83,7 +84,8 @@ def normalize(text: str) -> str:
     text = strip_glosses(text)
     text = to_simplified(text)
     text = unicodedata.normalize("NFKC", text)
-    return _WHITESPACE.sub(" ", text).strip()
+    # str.split() and the regex \s agree on what white space is (both use Py_UNICODE_ISSPACE).
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
