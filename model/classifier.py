@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -30,7 +30,7 @@ import numpy as np
 # The private names are word_terms' and char_terms' own steps: the batched path
 # must compute exactly those features (tests compare it with the scikit-learn
 # pipeline, which calls the public functions themselves).
-from .features import _HAS_WORD, Context, _fold_digits, contexts, layout_vector
+from .features import MAX_FEATURE_CHARS, _HAS_WORD, Context, _fold_digits, contexts, layout_key, layout_vector
 from .segment import cut_lines, requested_backend
 
 __all__ = ["LABELS", "ParagraphClassifier", "Prediction", "TermBlock"]
@@ -77,7 +77,7 @@ class _KeyTable:
     _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the high bits of key × 2^64/φ
 
     def __init__(self, keys: np.ndarray, columns: np.ndarray) -> None:
-        self.bits = max(4, (int(__import__("os").environ.get("KT", "2")) * len(keys)).bit_length())
+        self.bits = max(4, (2 * len(keys)).bit_length())  # 25 to 50 % full
         self.mask = (1 << self.bits) - 1
         self.keys = np.full(self.mask + 1, self._EMPTY, dtype=np.int64)
         self.columns = np.zeros(self.mask + 1, dtype=np.int32)
@@ -290,6 +290,49 @@ def _recall(memory: dict[Any, Any], keys: Iterable[Any]) -> tuple[dict[Any, Any]
     return found, missing
 
 
+def _batches(texts: list[str], chars: int = 200_000) -> Iterator[list[str]]:
+    """``texts`` in consecutive runs of about ``chars`` characters: the arrays of one call stay
+    a few tens of MB whatever the size of the article."""
+    start, size = 0, 0
+    for i, text in enumerate(texts):
+        size += min(len(text), MAX_FEATURE_CHARS)
+        if size >= chars:
+            yield texts[start : i + 1]
+            start, size = i + 1, 0
+    if start < len(texts):
+        yield texts[start:]
+
+
+class _Ahead:
+    """Predictions computed ahead of the ``classify`` calls that take them, one batch at a time.
+
+    If most of a batch is never taken (the caller classifies other lines than it
+    announced), batching is switched off rather than computing everything twice.
+    """
+
+    def __init__(self) -> None:
+        self._waiting: dict[tuple[str, ...], list[Prediction]] = {}
+        self._taken = 0
+        self._on = True
+
+    def useful(self) -> bool:
+        if self._waiting and self._taken < len(self._waiting):
+            self._on = False
+        return self._on
+
+    def keep(self, batch: list[tuple[str, ...]], predictions: list[list[Prediction]]) -> None:
+        self._waiting = dict(zip(batch, predictions))
+        self._taken = 0
+
+    def take(self, lines: Sequence[str]) -> list[Prediction] | None:
+        if not self._waiting:
+            return None
+        found = self._waiting.pop(tuple(lines), None)
+        if found is not None:
+            self._taken += 1
+        return found
+
+
 @dataclass(frozen=True)
 class Prediction:
     """The label of one paragraph and the probability of every label."""
@@ -333,8 +376,12 @@ class ParagraphClassifier:
         return {}
 
     @cached_property
-    def _layout_memory(self) -> dict[Context, list[float]]:
+    def _layout_memory(self) -> dict[Any, list[float]]:
         return {}
+
+    @cached_property
+    def _ahead(self) -> _Ahead:
+        return _Ahead()
 
     def _remember(self, memory: dict[Any, Any], new: dict[Any, Any]) -> None:
         if len(memory) + len(new) > self.text_cache:
@@ -347,19 +394,23 @@ class ParagraphClassifier:
         """Both TF-IDF blocks' share of the class scores, one row per text."""
         found, missing = _recall(self._text_memory, texts)
         if missing:
-            new = dict(zip(missing, self._terms.scores([_fold_digits(t) for t in missing])))
+            new: dict[str, np.ndarray] = {}
+            for batch in _batches(missing):
+                new.update(zip(batch, self._terms.scores([_fold_digits(t) for t in batch])))
             found.update(new)
             self._remember(self._text_memory, new)
         return np.array([found[t] for t in texts])
 
     def _layout(self, ctxs: Sequence[Context]) -> np.ndarray:
-        # The context as a whole is the key: repeated pages repeat whole contexts.
-        found, missing = _recall(self._layout_memory, ctxs)
+        # Keyed by what layout_vector reads, so repeated furniture is computed once.
+        keys = [layout_key(c) for c in ctxs]
+        found, missing = _recall(self._layout_memory, keys)
         if missing:
-            new = {c: layout_vector(c) for c in missing}
+            wanted = set(missing)
+            new = {k: layout_vector(c) for k, c in zip(keys, ctxs) if k in wanted}
             found.update(new)
             self._remember(self._layout_memory, new)
-        return np.array([found[c] for c in ctxs], dtype=np.float64)
+        return np.array([found[k] for k in keys], dtype=np.float64)
 
     def decision_function(self, ctxs: Sequence[Context]) -> np.ndarray:
         """Raw class scores (before temperature and softmax), one row per context."""
@@ -395,8 +446,23 @@ class ParagraphClassifier:
     def classify(self, lines: Sequence[str], *, span: tuple[int, int] | None = None) -> list[Prediction]:
         """Label the paragraphs of one article (its non-empty lines, in order; one prediction
         per line given), reading each in context; ``span=(start, stop)`` labels only those lines."""
-        ctxs = contexts(lines)
-        return self._predictions(self.predict_proba(ctxs if span is None else ctxs[span[0] : span[1]]))
+        predictions = self._ahead.take(lines)
+        if predictions is None:
+            ctxs = contexts(lines)
+            return self._predictions(self.predict_proba(ctxs if span is None else ctxs[span[0] : span[1]]))
+        return predictions if span is None else predictions[span[0] : span[1]]
+
+    def classify_ahead(self, articles: Iterable[Sequence[str]]) -> None:
+        """Label these articles now, in one batch; the next ``classify`` of each returns that result.
+
+        For callers that hand articles over one at a time (``parknews classify`` reading
+        files): numpy's fixed cost per call is then paid per batch, not per article.
+        The predictions are the ones ``classify`` computes; only the time changes.
+        """
+        ahead = self._ahead
+        if ahead.useful():
+            batch = [tuple(lines) for lines in articles]
+            ahead.keep(batch, self.classify_many(batch))
 
     def classify_many(self, articles: Iterable[Sequence[str]]) -> list[list[Prediction]]:
         """``classify`` for several articles in one batch (faster when articles are short)."""

@@ -25,6 +25,7 @@ __all__ = [
     "Context",
     "char_terms",
     "contexts",
+    "layout_key",
     "layout_vector",
     "word_terms",
 ]
@@ -134,6 +135,12 @@ def layout_vector(ctx: Context) -> list[float]:
         1.0 if ctx.in_list else 0.0,
         *concept_counts(text),
     ]
+
+
+def layout_key(ctx: Context) -> tuple[str, bool]:
+    """Everything ``layout_vector`` reads from a context: equal keys, equal vectors (the
+    classifier remembers vectors by it). Change it with ``layout_vector``."""
+    return ctx.text, ctx.in_list
 
 
 LAYOUT_NAMES: tuple[str, ...] = (

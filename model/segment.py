@@ -23,6 +23,7 @@ to use jieba alone (benchmarks use it to measure the difference).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
@@ -76,15 +77,18 @@ def _resplit(tokens: list[str]) -> list[str]:
             (_SPLIT if len(_SPLIT) < _SEEN_TOKENS else extra)[token] = pieces
         elif len(_KEPT) < _SEEN_TOKENS:
             _KEPT.add(token)
-    if _SPLIT.keys().isdisjoint(tokens) and not extra:
+    split = _SPLIT.get if not extra else lambda t: _SPLIT.get(t) or extra.get(t)
+    # Positions of the tokens to split, found by C loops (map, compress); splice their pieces in.
+    hits = list(itertools.compress(itertools.count(), map(split, tokens)))
+    if not hits:
         return tokens
     out: list[str] = []
-    for token in tokens:
-        pieces = _SPLIT.get(token) or extra.get(token)
-        if pieces is None:
-            out.append(token)
-        else:
-            out.extend(pieces)
+    start = 0
+    for i in hits:
+        out += tokens[start:i]
+        out += split(tokens[i])
+        start = i + 1
+    out += tokens[start:]
     return out
 
 
@@ -134,19 +138,46 @@ class _Segmenter:
         return self._jieba
 
     def cut_lines(self, texts: Sequence[str]) -> list[str]:
-        joined = "\n".join(t.replace("\n", " ") for t in texts)
+        texts = [t.replace("\n", " ") for t in texts]
         fast = self._fast
         if fast is None and self.backend() == "rjieba":
             fast = self._fast
-        if fast is None or _NEEDS_REFERENCE.search(joined):
+        if fast is None:
+            return self._each(texts)
+        joined = "\n".join(texts)
+        if _NEEDS_REFERENCE.search(joined):
+            # Only the texts that need jieba go to it; runs of the others are still cut in one call.
             tokens: list[str] = []
-            for i, text in enumerate(texts):
-                if i:
+            run: list[str] = []
+            for text in texts:
+                if _NEEDS_REFERENCE.search(text):
+                    if run:
+                        tokens += self._fast_cut(fast, "\n".join(run))
+                        tokens.append("\n")
+                        run = []
+                    tokens += self._reference()(text)
                     tokens.append("\n")
-                tokens.extend(self.cut(text.replace("\n", " ")))
+                else:
+                    run.append(text)
+            if run:
+                tokens += self._fast_cut(fast, "\n".join(run))
+            elif tokens:
+                tokens.pop()
             return tokens
-        tokens = fast(joined, True)
-        return _resplit(tokens) if _JOINED.search(joined) else tokens
+        return self._fast_cut(fast, joined)
+
+    @staticmethod
+    def _fast_cut(fast: Callable[..., list[str]], text: str) -> list[str]:
+        tokens = fast(text, True)
+        return _resplit(tokens) if _JOINED.search(text) else tokens
+
+    def _each(self, texts: list[str]) -> list[str]:
+        tokens: list[str] = []
+        for i, text in enumerate(texts):
+            if i:
+                tokens.append("\n")
+            tokens.extend(self.cut(text))
+        return tokens
 
     def cut(self, text: str) -> list[str]:
         fast = self._fast
