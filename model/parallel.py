@@ -2,8 +2,9 @@
 
 Documents are labeled in chunks of about ``chunk_chars`` characters, each chunk
 in one batch of the classifier (``classify_ahead``), which costs less than
-article by article. With several jobs the chunks go to worker processes; at most two chunks per worker are in flight, so a crawl of any
-size streams through in constant memory. Each worker holds its own copy of
+article by article. With several jobs the chunks go to worker processes; at
+most two chunks per worker are in flight, so a crawl of any size streams
+through in constant memory. Each worker holds its own copy of
 the model (inherited on fork, pickled without its caches elsewhere). A
 ``finish`` function, when given, runs in the worker on each labeled article,
 so rendering output is parallel too; it must be a module-level function.
@@ -44,7 +45,8 @@ def _start_worker(model: ParagraphClassifier) -> None:
 def _label_chunk(documents: list[Document], finish: Finish | None) -> list[Any]:
     model = _WORKER_MODEL
     assert model is not None, "worker started without a model"
-    return [finish(a) for a in _labeled(model, documents)] if finish is not None else _labeled(model, documents)
+    labeled = _labeled(model, documents)
+    return [finish(a) for a in labeled] if finish is not None else labeled
 
 
 def _labeled(model: ParagraphClassifier, documents: list[Document]) -> list[LabeledArticle]:
