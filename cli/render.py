@@ -61,11 +61,12 @@ def jsonl_text(article: LabeledArticle) -> str:
 class CsvWriter:
     """CSV with one row per paragraph and a probability column per label."""
 
-    def __init__(self, stream: IO[str], labels: Iterable[str]) -> None:
+    def __init__(self, stream: IO[str], labels: Iterable[str], extra: Iterable[str] = ()) -> None:
         self._labels = list(labels)
+        self._extra = list(extra)  # record fields (record, id, date) put after "file" when asked for
         self._writer = csv.writer(stream)
         self._writer.writerow(
-            ["file", "paragraph", "label", "score", *(f"p_{l}" for l in self._labels), "text"]
+            ["file", *self._extra, "paragraph", "label", "score", *(f"p_{l}" for l in self._labels), "text"]
         )
         self._stream = stream
 
@@ -75,6 +76,7 @@ class CsvWriter:
             self._writer.writerow(
                 [
                     row["file"],
+                    *(row.get(key, "") for key in self._extra),
                     row["paragraph"],
                     row["label"],
                     f"{scores[row['label']]:.4f}",
