@@ -274,7 +274,8 @@ def html_blocks(markup: str) -> list[str]:
     if not markup.strip():
         return []
     try:
-        root = lxml_html.document_fromstring(markup)
+        # huge_tree: without it libxml2 silently drops text nested deeper than 255 elements.
+        root = lxml_html.document_fromstring(markup, parser=lxml_html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):  # nothing but comments or white space
         return []
     lines = _Lines()

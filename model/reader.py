@@ -253,14 +253,13 @@ class _Prefixed(io.RawIOBase):
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        if self._head:
-            n = min(len(buffer), len(self._head))
-            buffer[:n] = self._head[:n]
-            self._head = self._head[n:]
-            return n
-        data = self._rest.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
+        n = min(len(buffer), len(self._head))
+        buffer[:n] = self._head[:n]
+        self._head = self._head[n:]
+        # Fill the rest of the buffer too, so that a peek sees more than the put-back bytes.
+        data = self._rest.read(len(buffer) - n) if n < len(buffer) else b""
+        buffer[n : n + len(data)] = data
+        return n + len(data)
 
 
 @contextmanager

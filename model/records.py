@@ -182,12 +182,13 @@ def _jsonl_rows(stream: BinaryIO, shown: str) -> Iterator[Row]:
         except UnicodeDecodeError:
             yield line, "not UTF-8 (JSON Lines is UTF-8)", ""
             continue
+        text = text.rstrip("\r\n")
         if not text.strip():
             continue
         try:
             record = json.loads(text)
         except json.JSONDecodeError as exc:
-            yield line, f"not JSON ({exc.msg} at column {exc.colno})", ""
+            yield line, f"not JSON ({exc.msg}, column {exc.colno})", ""
             continue
         if not isinstance(record, dict):
             yield line, f"a JSON {type(record).__name__}, not an object", ""
