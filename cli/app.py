@@ -9,6 +9,7 @@ import typer
 
 from . import data
 from .classify import classify
+from .clean import clean
 from .summarize import analyze, evaluate_summaries, summarize
 from .train import evaluate, train
 
@@ -27,6 +28,7 @@ app.command()(summarize)
 app.command()(analyze)
 app.command(name="evaluate-summaries")(evaluate_summaries)
 app.add_typer(data.app, name="data")
+app.command()(clean)
 
 
 def main() -> None:

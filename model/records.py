@@ -74,6 +74,10 @@ def _pick(record: Mapping[str, Any], named: str | None, usual: tuple[str, ...]) 
     for key in usual:
         if record.get(key) not in (None, ""):
             return key, record[key]
+    # A field that is there but empty (null, ""): the article is empty, not missing.
+    for key in usual:
+        if key in record:
+            return key, record[key]
     return None, None
 
 
@@ -100,8 +104,10 @@ def _document(
     text_key, text_value = (None, None)
     if html_key is None:
         text_key, text_value = _pick(record, fields.text, TEXT_FIELDS)
-        if text_key is None and fields.text is None:
+        if fields.text is None and text_value in (None, ""):
             html_key, html_value = _pick(record, None, HTML_FIELDS)
+            if html_key is None or (html_value in (None, "") and text_key is not None):
+                html_key, html_value = None, None
     key, value = (html_key, html_value) if html_key is not None else (text_key, text_value)
     if key is None:
         raise _BadRecord(
