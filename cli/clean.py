@@ -46,12 +46,14 @@ class Droppable(str, Enum):
 _UNSAFE = re.compile(r"[^\w.-]+")
 
 
-def _out_name(where: str, used: set[str]) -> str:
-    """A file name for an article: the input's name (``file:line`` for a record), made safe and unique."""
-    base = Path(where.replace(":", "-")).name if where != STDIN else "stdin"
+def _out_name(name: str, record: int | None, used: set[str]) -> str:
+    """A file name for an article: the input's name (and line, for a record), made safe and unique."""
+    base = Path(name).name if name != STDIN else "stdin"
     for suffix in (".gz", ".txt", ".html", ".htm", ".shtml", ".jsonl", ".ndjson", ".csv"):
         base = base.removesuffix(suffix)
     base = _UNSAFE.sub("_", base).strip("._") or "article"
+    if record is not None:
+        base = f"{base}-{record}"
     name, n = f"{base}.txt", 1
     while name in used:
         n += 1
@@ -132,7 +134,7 @@ def clean(
         if fmt is CleanFormat.jsonl:
             render.write_jsonl(sys.stdout, [clean_record(result)])
         elif out_dir is not None:
-            target = out_dir / _out_name(item.where, used)
+            target = out_dir / _out_name(item.name, item.record, used)
             try:
                 _write_atomic(target, result.text + "\n" if result.kept else "")
             except OSError as exc:
