@@ -10,6 +10,7 @@ import typer
 from . import data
 from .classify import classify
 from .clean import clean
+from .explain import explain
 from .summarize import analyze, evaluate_summaries, summarize
 from .train import evaluate, train
 
@@ -29,6 +30,7 @@ app.command()(analyze)
 app.command(name="evaluate-summaries")(evaluate_summaries)
 app.add_typer(data.app, name="data")
 app.command()(clean)
+app.command()(explain)
 
 
 def main() -> None:
