@@ -11,6 +11,7 @@ from . import data
 from .classify import classify
 from .clean import clean
 from .explain import explain
+from .report import report
 from .summarize import analyze, evaluate_summaries, summarize
 from .train import evaluate, train
 
@@ -31,6 +32,7 @@ app.command(name="evaluate-summaries")(evaluate_summaries)
 app.add_typer(data.app, name="data")
 app.command()(clean)
 app.command()(explain)
+app.command()(report)
 
 
 def main() -> None:
