@@ -139,7 +139,7 @@ def summary_view(summary: Any) -> Any:
         rows.add_row("", Text("(no summary)", style="dim"))
     if summary.keywords:
         rows.add_row("", Text("keywords: " + " · ".join(summary.keywords), style="cyan"))
-    heading = Text(summary.article.file, style="bold")  # a file name is never markup
+    heading = Text(summary.article.where, style="bold")  # a file name is never markup
     if summary.topic:
         heading.append(f" (topic: {summary.topic})", style="dim")
     return Group(heading, rows, Text(""))
@@ -199,7 +199,7 @@ def analysis_view(summary: Any) -> Any:
     if summary.note:
         footer.append(Text(summary.note, style="yellow"))
     legend = Text("★ and underline: summary sentences", style="dim")
-    title = Text(article.file + (f" — topic: {summary.topic}" if summary.topic else ""))
+    title = Text(article.where + (f" — topic: {summary.topic}" if summary.topic else ""))
     return Panel(Group(body, Text(""), *footer, legend), title=title, title_align="left")
 
 

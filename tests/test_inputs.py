@@ -308,3 +308,17 @@ def test_field_option_errors() -> None:
     dask = runner.invoke(app, ["classify", "-", "--engine", "dask", "--text-field", "a"], input="x")
     assert dask.exit_code == 2
     assert dask.stderr.strip() == "error: --input and the --*-field options go with --engine local"
+
+
+def test_summarize_reads_html_pages_and_exports(tmp_path: Path) -> None:
+    page = HTML_DIR / "news-br.html"
+    result = runner.invoke(app, ["summarize", str(page), "-f", "jsonl", "-n", "2"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["input"] == "html" and len(record["summary"]) == 2
+    assert all("<" not in s["original"] for s in record["summary"])
+    assert not {"title", "h1", "div"} & set(record["keywords"])
+    export = write_jsonl(tmp_path / "crawl.jsonl", export_rows()[:1], broken=False)
+    result = runner.invoke(app, ["summarize", str(export), "-f", "jsonl"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["id"] == "https://a.example.cn/2024/05/1.html"
