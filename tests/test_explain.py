@@ -120,3 +120,19 @@ def test_cli_errors(seed_paths, tmp_path: Path) -> None:
     no_record = runner.invoke(app, ["explain", seed, "-p", "0", "--record", "5"])
     assert no_record.exit_code == 1 and "no record starts on line 5" in no_record.stderr
     assert "Example" in runner.invoke(app, ["explain", "--help"]).stdout
+
+
+def test_python_api_explain_is_the_model_explanation(small_model: Path, seed_paths) -> None:
+    import parknews
+
+    text = seed_paths[4].read_text("utf-8")
+    lines = [p.text for p in paragraphs(text)]
+    mine = parknews.explain(text, 6, model=small_model)
+    assert mine == explain(load_model(small_model), lines, 6)
+    assert parknews.explain(text.split("\n"), 6, model=small_model) == mine  # lines, blank ones included
+    assert mine.label == parknews.classify(text, model=small_model)[6].label
+    against = "talent" if mine.label != "talent" else "spam"
+    other = parknews.explain(text, 6, against=against, model=small_model)
+    assert other.against == against and other.label == mine.label
+    with pytest.raises(IndexError):
+        parknews.explain(text, len(lines), model=small_model)
