@@ -169,3 +169,37 @@ def fasttext_cv(dataset: Any, folds: int) -> dict[str, Any] | None:
         "params": {k: v for k, v in params.items() if k != "verbose"},
         "labels_seen": int(np.unique(labels).size),
     }
+
+
+def fasttext_classifier(texts: list[str], labels: list[str]) -> Callable[[list[str]], list[str]] | None:
+    """fastText supervised fitted on all of ``texts`` (settings as in ``fasttext_cv``); a labeller.
+
+    None when fastText is not installed.
+    """
+    try:
+        import fasttext
+    except ImportError:
+        return None
+    import jieba
+
+    from parknews.model.text import normalize
+
+    _quiet_jieba()
+    jieba.initialize()
+
+    def tokens(text: str) -> str:
+        return " ".join(w for w in jieba.lcut(normalize(text)) if w.strip())
+
+    params = {"epoch": 25, "lr": 0.5, "wordNgrams": 2, "minCount": 1, "verbose": 0, "thread": 1}
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as handle:
+        handle.writelines(f"__label__{label} {tokens(text)}\n" for text, label in zip(texts, labels))
+    try:
+        model = fasttext.train_supervised(handle.name, **params)
+    finally:
+        os.unlink(handle.name)
+
+    def label(lines: list[str]) -> list[str]:
+        found, _ = model.f.multilinePredict([tokens(t) for t in lines], 1, 0.0, "strict")
+        return [f[0].replace("__label__", "", 1) if f else "other" for f in found]
+
+    return label

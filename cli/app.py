@@ -11,6 +11,9 @@ import typer
 
 from . import data, help_format, pipes
 from .classify import classify
+from .clean import clean
+from .explain import explain
+from .report import report
 from .summarize import analyze, evaluate_summaries, summarize
 from .train import evaluate, train
 
@@ -36,6 +39,9 @@ app.command()(evaluate)
 app.command()(summarize)
 app.command()(analyze)
 app.command(name="evaluate-summaries")(evaluate_summaries)
+app.command()(clean)
+app.command()(explain)
+app.command()(report)
 app.add_typer(data.app, name="data", context_settings=CONTEXT)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from parknews.model.reader import InputProblem, read_documents
+from parknews.model.reader import InputProblem
 
 from . import render
 from .common import (
@@ -23,6 +23,17 @@ from .common import (
     warn,
 )
 from .dask_engine import Engine, EngineOption, OutOption, SchedulerOption
+from .inputs import (
+    DateFieldOption,
+    HtmlFieldOption,
+    IdFieldOption,
+    InputKind,
+    InputOption,
+    TextFieldOption,
+    any_export,
+    documents,
+    fields,
+)
 
 
 class OutputFormat(str, Enum):
@@ -50,15 +61,29 @@ def classify(
             help="Worker processes; output stays in input order and streams.",
         ),
     ] = 1,
+    input: InputOption = InputKind.auto,
+    text_field: TextFieldOption = None,
+    html_field: HtmlFieldOption = None,
+    id_field: IdFieldOption = None,
+    date_field: DateFieldOption = None,
 ) -> None:
     """Label every paragraph (non-empty line) of each article.
 
+    An HTML page is read as its visible text blocks (one paragraph each). A crawl
+    export (.jsonl or .csv, gzipped or not) is one article per record; its records
+    keep the export's [bold]id[/] (e.g. the URL) and report bad records as file:line.
+
     Example: [bold]parknews classify seeds/ --format jsonl > labels.jsonl[/]
+
+    Example: [bold]parknews classify crawl.jsonl.gz --text-field content --id-field url -f jsonl[/]
     """
     from parknews.model.parallel import label_documents
 
     paths = input_paths(paths)
+    record_fields = fields(text_field, html_field, id_field, date_field)
     if engine is Engine.dask:
+        if input is not InputKind.auto or record_fields.named:
+            raise fail("--input and the --*-field options go with --engine local", code=2)
         from .dask_engine import classify_on_dask
 
         if jobs != 1:
@@ -70,11 +95,13 @@ def classify(
         raise fail("--scheduler and --out go with --engine dask", code=2)
     model = load(model_dir)
     utf8_stdout(table=fmt is OutputFormat.table)
-    csv_writer = render.CsvWriter(sys.stdout, model.labels) if fmt is OutputFormat.csv else None
+    extra = ("record", "id", "date") if any_export(paths, record_fields) else ()
+    csv_writer = render.CsvWriter(sys.stdout, model.labels, extra=extra) if fmt is OutputFormat.csv else None
     failed = 0
     # JSONL is rendered where the article was labeled, so --jobs parallelizes it too.
     finish = render.jsonl_text if fmt is OutputFormat.jsonl else None
-    for item, article in label_documents(model, read_documents(paths), jobs=jobs, finish=finish):
+    items = documents(paths, input=input, record_fields=record_fields)
+    for item, article in label_documents(model, items, jobs=jobs, finish=finish):
         if isinstance(item, InputProblem):
             warn(item.message)
             failed += 1
@@ -83,11 +110,11 @@ def classify(
             warn(item.warning)
         if finish is not None:
             if not article:  # no records: the file had no paragraphs
-                warn(f"{item.name}: no text (empty or white space only)")
+                warn(f"{item.where}: no text (empty or white space only)")
             sys.stdout.write(article)
             continue
         if not article.paragraphs:
-            warn(f"{item.name}: no text (empty or white space only)")
+            warn(f"{item.where}: no text (empty or white space only)")
         if csv_writer is not None:
             csv_writer.write(article)
         elif article.paragraphs:

@@ -88,8 +88,8 @@ PathsArgument = Annotated[
     list[str] | None,
     typer.Argument(
         metavar="PATH",
-        help="Files, folders (every *.txt inside, sub-folders too, any case) or - for stdin. "
-        "With no PATH, piped standard input is read.",
+        help="Files (.txt, .html, crawl exports .jsonl/.csv, any of them .gz), folders of them "
+        "(sub-folders too, suffixes in any case) or - for stdin. With no PATH, piped standard input is read.",
         show_default=False,
     ),
 ]

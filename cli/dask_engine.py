@@ -57,6 +57,7 @@ from parknews.api import classify
 from parknews.model.annotate import LabeledArticle, label_article, records
 from parknews.model.errors import ParknewsError
 from parknews.model.reader import STDIN, Document, InputProblem, expand, read_documents
+from parknews.model.records import RecordFields, export_kind
 from parknews.model.text import paragraphs
 
 from . import render
@@ -241,7 +242,8 @@ def _read_whole(name: str, path: str) -> Document | InputProblem:
     # redoes it; what the reader says of its content is per file, as in a local run.
     with open(path, "rb"):
         pass
-    item = next(iter(read_documents([path])))
+    # HTML pages are read as their text blocks, as in a local run (--input auto).
+    item = next(iter(read_documents([path], input="auto")))
     # The reader names the file as it was given, at the start of each message: give it the user's name.
     if isinstance(item, InputProblem):
         return InputProblem(name, item.message.replace(path, name, 1))
@@ -370,7 +372,7 @@ def _inputs(paths: Sequence[str]) -> tuple[list[tuple[Unit, int, list[Any]]], li
         if isinstance(item, InputProblem):
             problems.append(item)
         elif item == STDIN:
-            for doc in read_documents([STDIN]):
+            for doc in read_documents([STDIN], input="auto"):
                 if isinstance(doc, InputProblem):
                     problems.append(doc)
                     continue
@@ -381,6 +383,10 @@ def _inputs(paths: Sequence[str]) -> tuple[list[tuple[Unit, int, list[Any]]], li
                 stat = os.stat(item)
             except OSError as exc:
                 problems.append(InputProblem(item, f"{item}: cannot read ({exc.strerror or exc})"))
+                continue
+            if export_kind(item, RecordFields()) is not None:
+                # Records stream from one file and cannot be cut on line boundaries like articles.
+                problems.append(InputProblem(item, f"{item}: a crawl export; read it with --engine local"))
                 continue
             identity = [item, stat.st_size, stat.st_mtime_ns]
             entries.append((FileUnit(item, os.path.abspath(item)), stat.st_size, identity))

@@ -67,11 +67,12 @@ def jsonl_text(article: LabeledArticle) -> str:
 class CsvWriter:
     """CSV with one row per paragraph and a probability column per label."""
 
-    def __init__(self, stream: IO[str], labels: Iterable[str]) -> None:
+    def __init__(self, stream: IO[str], labels: Iterable[str], extra: Iterable[str] = ()) -> None:
         self._labels = list(labels)
+        self._extra = list(extra)  # record fields (record, id, date) put after "file" when asked for
         self._writer = csv.writer(stream)
         self._writer.writerow(
-            ["file", "paragraph", "label", "score", *(f"p_{l}" for l in self._labels), "text"]
+            ["file", *self._extra, "paragraph", "label", "score", *(f"p_{l}" for l in self._labels), "text"]
         )
         self._stream = stream
 
@@ -81,6 +82,7 @@ class CsvWriter:
             self._writer.writerow(
                 [
                     row["file"],
+                    *(row.get(key, "") for key in self._extra),
                     row["paragraph"],
                     row["label"],
                     f"{scores[row['label']]:.4f}",
@@ -143,7 +145,7 @@ def summary_view(summary: Any) -> Any:
         rows.add_row("", Text("(no summary)", style="dim"))
     if summary.keywords:
         rows.add_row("", Text("keywords: " + " · ".join(summary.keywords), style="cyan"))
-    heading = Text(summary.article.file, style="bold")  # a file name is never markup
+    heading = Text(summary.article.where, style="bold")  # a file name is never markup
     if summary.topic:
         heading.append(f" (topic: {summary.topic})", style="dim")
     return Group(heading, rows, Text(""))
@@ -214,7 +216,7 @@ def analysis_view(summary: Any) -> Any:
     if summary.note:
         footer.append(Text(summary.note, style="yellow"))
     legend = Text("★ and underline: summary sentences", style="dim")
-    title = Text(article.file + (f" — topic: {summary.topic}" if summary.topic else ""))
+    title = Text(article.where + (f" — topic: {summary.topic}" if summary.topic else ""))
     return Panel(Group(body, Text(""), *footer, legend), title=title, title_align="left")
 
 

@@ -96,8 +96,10 @@ def _summaries(
 ) -> Iterator[ArticleSummary]:
     """Label and summarize each readable input; unreadable ones are warned about and counted."""
     from parknews.api import summarize as summarize_text
+    from parknews.model.records import RecordFields
 
-    for item in read_documents(paths):
+    # HTML pages and crawl exports (by their suffix, with the usual field names) as in classify.
+    for item in read_documents(paths, input="auto", fields=RecordFields()):
         if isinstance(item, InputProblem):
             warn(item.message)
             failed.append(item.name)
@@ -179,7 +181,9 @@ def summarize(
     failed: list[str] = []
     for summary in _summaries(model, paths, sentences=sentences, ratio=ratio, topic=topic, failed=failed):
         if fmt is SummaryFormat.jsonl:
-            render.write_jsonl(sys.stdout, [summary_record(summary)])
+            from parknews.model.annotate import origin
+
+            render.write_jsonl(sys.stdout, [{**summary_record(summary), **origin(summary.article)}])
         else:
             show_summary(summary, plain=plain)
     if failed:

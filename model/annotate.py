@@ -10,7 +10,7 @@ from .classifier import ParagraphClassifier
 from .reader import Document
 from .text import paragraphs
 
-__all__ = ["LabeledArticle", "LabeledParagraph", "label_article", "label_documents", "records"]
+__all__ = ["LabeledArticle", "LabeledParagraph", "label_article", "label_documents", "origin", "records"]
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,24 @@ class LabeledParagraph:
 
 @dataclass(frozen=True)
 class LabeledArticle:
-    """The labeled paragraphs of one article; iterating it yields them in order."""
+    """The labeled paragraphs of one article; iterating it yields them in order.
+
+    ``input``, ``record``, ``id``, ``date`` and ``title`` are the ``Document``'s.
+    """
 
     file: str
     encoding: str
     paragraphs: tuple[LabeledParagraph, ...]
+    input: str = "text"
+    record: int | None = None
+    id: str | None = None
+    date: str | None = None
+    title: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``file`` or ``file:line`` (a record of a crawl export) for messages."""
+        return self.file if self.record is None else f"{self.file}:{self.record}"
 
     def __iter__(self) -> Iterator[LabeledParagraph]:
         return iter(self.paragraphs)
@@ -66,6 +79,11 @@ def label_article(
         paragraphs=tuple(
             LabeledParagraph(p.index, p.text, pred.label, pred.scores) for p, pred in zip(paras, predictions)
         ),
+        input=document.input,
+        record=document.record,
+        id=document.id,
+        date=document.date,
+        title=document.title,
     )
 
 
@@ -75,7 +93,12 @@ def label_documents(model: ParagraphClassifier, documents: Iterable[Document]) -
 
 
 def records(article: LabeledArticle) -> Iterator[dict[str, Any]]:
-    """The public JSONL records of an article (schema in the README)."""
+    """The public JSONL records of an article (schema in the README).
+
+    ``input``, ``record``, ``id`` and ``date`` are there only when they say something:
+    an HTML page, a record of a crawl export.
+    """
+    extra = origin(article)
     for p in article.paragraphs:
         yield {
             "file": article.file,
@@ -84,4 +107,17 @@ def records(article: LabeledArticle) -> Iterator[dict[str, Any]]:
             "label": p.label,
             "scores": {label: round(score, 6) for label, score in p.scores.items()},
             "encoding": article.encoding,
+            **extra,
         }
+
+
+def origin(article: LabeledArticle) -> dict[str, Any]:
+    """Where an article came from beyond its file: HTML input, record line, id, date (when known)."""
+    extra: dict[str, Any] = {}
+    if article.input != "text":
+        extra["input"] = article.input
+    for key in ("record", "id", "date"):
+        value = getattr(article, key)
+        if value is not None:
+            extra[key] = value
+    return extra

@@ -14,23 +14,35 @@ are refused per file, never per run.
 from __future__ import annotations
 
 import codecs
+import contextlib
+import gzip
+import io
 import os
 import sys
+import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from .errors import InputError
 
+if TYPE_CHECKING:
+    from .records import RecordFields
+
 __all__ = [
+    "FOLDER_SUFFIXES",
+    "INPUT_KINDS",
     "MAX_INPUT_BYTES",
     "STDIN",
     "Document",
     "InputProblem",
     "decode",
+    "decode_html",
     "expand",
+    "open_input",
     "read_documents",
 ]
 
@@ -46,12 +58,26 @@ class Document:
     """One article: where it came from, its text and the encoding it was read in.
 
     ``warning`` is one line for the user when the text was read with repairs.
+    ``input`` is ``"html"`` when the text is the visible blocks of a page, one a line.
+    An article from a crawl export (JSONL/CSV) also has the ``record`` (1-based
+    line where it starts) and, where the export has them, its ``id``, ``date``
+    and ``title``.
     """
 
     name: str
     text: str
     encoding: str
     warning: str | None = None
+    input: str = "text"
+    record: int | None = None
+    id: str | None = None
+    date: str | None = None
+    title: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``file`` or ``file:line`` for messages."""
+        return self.name if self.record is None else f"{self.name}:{self.record}"
 
 
 @dataclass(frozen=True)
@@ -182,7 +208,8 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
 
 
 def expand(paths: Sequence[str]) -> Iterator[str | InputProblem]:
-    """Input names in order: files as given, a folder's ``*.txt`` (recursively) sorted, ``-`` for stdin."""
+    """Input names in order: files as given, a folder's articles (``FOLDER_SUFFIXES``, sub-folders
+    included) sorted, ``-`` for stdin."""
     for raw in paths:
         if raw == STDIN:
             yield STDIN
@@ -196,9 +223,9 @@ def expand(paths: Sequence[str]) -> Iterator[str | InputProblem]:
 def _expand_one(raw: str) -> list[str | InputProblem]:
     path = Path(raw)
     if path.is_dir():
-        found = sorted(_text_files(path))
+        found = sorted(_article_files(path))
         if not found:
-            return [InputProblem(raw, f"{raw}: folder holds no .txt files")]
+            return [InputProblem(raw, f"{raw}: folder holds no .txt, .html, .jsonl or .csv files")]
         return [str(p) for p in found]
     if path.exists():
         return [raw]
@@ -207,8 +234,18 @@ def _expand_one(raw: str) -> list[str | InputProblem]:
     return [InputProblem(raw, f"{raw}: no such file or folder")]
 
 
-def _text_files(folder: Path) -> Iterator[Path]:
-    """Every ``*.txt`` (any case: ``.TXT``, ``.Txt``) under ``folder``, sub-folders included.
+# A folder's articles: text files, saved pages and crawl exports, gzip-compressed or not.
+FOLDER_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".jsonl", ".ndjson", ".csv")
+
+
+def _listed(filename: str) -> bool:
+    """Whether a folder's file is an article by its name, in any case (``.TXT``, ``.Html.GZ``)."""
+    lower = filename.lower()
+    return lower.removesuffix(".gz").endswith(FOLDER_SUFFIXES)
+
+
+def _article_files(folder: Path) -> Iterator[Path]:
+    """Every file under ``folder``, sub-folders included, whose name ``_listed`` accepts.
 
     Symbolic links to folders are not followed (no loops); links to files are read.
     """
@@ -216,17 +253,55 @@ def _text_files(folder: Path) -> Iterator[Path]:
     for root, _dirs, files in os.walk(folder, onerror=problems.append):
         for name in files:
             candidate = Path(root, name)
-            if candidate.suffix.lower() == ".txt" and candidate.is_file():
+            if _listed(name) and candidate.is_file():
                 yield candidate
     if problems and problems[0].filename == str(folder):
         raise problems[0]  # the folder itself could not be listed
 
 
+class _Prefixed(io.RawIOBase):
+    """A stream with bytes already read from it put back in front (for sniffing stdin)."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        n = min(len(buffer), len(self._head))
+        buffer[:n] = self._head[:n]
+        self._head = self._head[n:]
+        # Fill the rest of the buffer too, so that a peek sees more than the put-back bytes.
+        data = self._rest.read(len(buffer) - n) if n < len(buffer) else b""
+        buffer[n : n + len(data)] = data
+        return n + len(data)
+
+
+@contextmanager
+def open_input(name: str, stdin: BinaryIO | None = None) -> Iterator[BinaryIO]:
+    """A binary stream of the input ``name`` (``-``: stdin), gunzipped on the fly if it is gzip data."""
+    with contextlib.ExitStack() as stack:
+        raw: BinaryIO = (
+            (stdin or sys.stdin.buffer) if name == STDIN else stack.enter_context(open(name, "rb"))
+        )
+        head = raw.read(2)
+        stream: BinaryIO = io.BufferedReader(_Prefixed(head, raw))  # type: ignore[arg-type]
+        if head == _GZIP_MAGIC:
+            stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
+        yield stream
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
+
+
 def _read_bytes(name: str, shown: str, stdin: BinaryIO | None) -> bytes:
-    if name == STDIN:
-        return _read_capped(stdin or sys.stdin.buffer, shown)
-    with open(name, "rb") as handle:
-        return _read_capped(handle, shown)
+    try:
+        with open_input(name, stdin) as handle:
+            return _read_capped(handle, shown)
+    except _GZIP_ERRORS as exc:
+        raise InputError(f"{shown}: damaged gzip data ({exc})") from None
 
 
 def _read_capped(handle: BinaryIO, name: str) -> bytes:
@@ -241,20 +316,87 @@ def _read_capped(handle: BinaryIO, name: str) -> bytes:
 
 
 def read_documents(
-    paths: Sequence[str], *, stdin: BinaryIO | None = None
+    paths: Sequence[str],
+    *,
+    stdin: BinaryIO | None = None,
+    input: str = "text",
+    fields: RecordFields | None = None,
 ) -> Iterator[Document | InputProblem]:
-    """Yield each input as a ``Document``, or an ``InputProblem`` naming why it was skipped."""
+    """Yield each input as a ``Document``, or an ``InputProblem`` naming why it was skipped.
+
+    ``input`` is ``"text"`` (lines as they are), ``"html"`` (visible text blocks of a
+    page) or ``"auto"`` (HTML when the content is HTML). With ``fields``, a
+    ``.jsonl``/``.csv`` file (gzipped or not) — and stdin when fields are named —
+    is a crawl export: one article per record, streamed, a bad record reported
+    as ``file:line: reason`` while the others are read.
+    """
+    if input not in INPUT_KINDS:
+        raise ValueError(f"input must be one of {', '.join(INPUT_KINDS)}, not {input!r}")
     for item in expand(paths):
         if isinstance(item, InputProblem):
             yield item
             continue
         shown = "standard input" if item == STDIN else item
+        if fields is not None:
+            from .records import export_kind, read_records
+
+            kind = export_kind(item, fields)
+            if kind is not None:
+                yield from read_records(item, kind, fields=fields, input=input, stdin=stdin)
+                continue
         try:
-            text, encoding, warning = _decode(_read_bytes(item, shown, stdin), shown)
+            data = _read_bytes(item, shown, stdin)
+            if input == "html" or (input == "auto" and _sniff_html(data)):
+                from .html import blocks_text, html_blocks
+
+                markup, encoding, warning = decode_html(data, shown)
+                text, kind_read = blocks_text(html_blocks(markup)), "html"
+            else:
+                text, encoding, warning = _decode(data, shown)
+                kind_read = "text"
         except InputError as exc:
             yield InputProblem(item, str(exc))
             continue
         except OSError as exc:
             yield InputProblem(item, f"{shown}: cannot read ({exc.strerror or exc})")
             continue
-        yield Document(name=item, text=text, encoding=encoding, warning=warning)
+        yield Document(name=item, text=text, encoding=encoding, warning=warning, input=kind_read)
+
+
+INPUT_KINDS = ("text", "html", "auto")
+
+
+def _sniff_html(data: bytes) -> bool:
+    from .html import looks_like_html
+
+    head = data[:4096]
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return looks_like_html(head.decode(encoding, errors="ignore"))
+    # Tags are ASCII in every encoding read here but UTF-16/32, which need a BOM anyway.
+    return looks_like_html(head.decode("latin-1"))
+
+
+def decode_html(data: bytes, name: str = "<bytes>") -> tuple[str, str, str | None]:
+    """An HTML page's markup, the encoding it was read in and a warning if it was read with repairs.
+
+    A BOM first; valid UTF-8 whatever the page declares; then its ``<meta>`` charset;
+    then the detection used for text files.
+    """
+    from .html import declared_charset
+
+    if data.startswith(tuple(bom for bom, _ in _BOMS)):
+        return _decode(data, name)
+    try:
+        return data.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError:
+        pass
+    declared = declared_charset(data)
+    if declared is not None:
+        try:
+            return data.decode(declared), declared, None
+        except UnicodeDecodeError:
+            text, encoding, warning = _decode(data, name)
+            note = f"{name}: declares charset {declared} but is not; read as {encoding}"
+            return text, encoding, warning or note
+    return _decode(data, name)

@@ -1,8 +1,9 @@
-"""The Python API: ``load_model``, ``classify`` and ``summarize``.
+"""The Python API: ``load_model``, ``classify``, ``summarize`` and ``explain``.
 
 These are the functions the command line runs too: ``parknews classify`` (also
-with ``--jobs`` and on Dask) labels each article with ``classify``, and
-``parknews summarize`` / ``analyze`` summarize it with ``summarize``.
+with ``--jobs`` and on Dask), ``clean`` and ``report`` label each article with
+``classify``, ``parknews summarize`` / ``analyze`` summarize it with
+``summarize``, and ``parknews explain`` runs ``explain``.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from typing import TYPE_CHECKING, Union
 if TYPE_CHECKING:
     from parknews.model.annotate import LabeledArticle
     from parknews.model.classifier import ParagraphClassifier
+    from parknews.model.explain import Explanation
     from parknews.model.reader import Document
     from parknews.model.summarize import ArticleSummary
 
-__all__ = ["classify", "load_model", "summarize"]
+__all__ = ["classify", "explain", "load_model", "summarize"]
 
 ModelLike = Union["ParagraphClassifier", str, os.PathLike, None]
 TextLike = Union[str, Iterable[str], "Document"]
@@ -65,7 +67,7 @@ def _document(text: TextLike) -> Document:
     if isinstance(text, Document):
         return text
     if isinstance(text, bytes):
-        raise TypeError("classify and summarize take text (str), not bytes: decode it first")
+        raise TypeError("classify, summarize and explain take text (str), not bytes: decode it first")
     if not isinstance(text, str):
         text = "\n".join(text)
     return Document(name="<text>", text=text, encoding="utf-8")
@@ -109,3 +111,28 @@ def summarize(
     return summarize_article(
         article, sentences=None if ratio is not None else sentences, ratio=ratio, topic=topic
     )
+
+
+def explain(
+    text_or_lines: TextLike,
+    paragraph: int,
+    *,
+    against: str | None = None,
+    model: ModelLike = None,
+) -> Explanation:
+    """Why one paragraph of an article got its label: the terms and cues that pushed it
+    toward that label and away from ``against`` (by default the runner-up), with weights.
+
+    ``paragraph`` is the index among non-empty lines, as ``classify`` numbers them; the
+    paragraph is read in the context of the whole article. The result has ``label``,
+    ``against``, their probabilities, the score ``gap`` split into ``intercept`` and one
+    ``Contribution`` per feature (``toward(n)`` and ``away(n)`` list the strongest). It
+    reads the model's exported weights, not scikit-learn. Raises ``IndexError`` for a
+    paragraph the article does not have and ``ValueError`` for an ``against`` that is the
+    label itself or not a label of the model.
+    """
+    from parknews.model.explain import explain as explain_paragraph
+    from parknews.model.text import paragraphs
+
+    lines = [p.text for p in paragraphs(_document(text_or_lines).text)]
+    return explain_paragraph(_model(model), lines, paragraph, against=against)

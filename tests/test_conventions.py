@@ -26,6 +26,9 @@ COMMANDS = [
     ["evaluate-summaries"],
     ["data", "stats"],
     ["data", "variants"],
+    ["clean"],
+    ["explain"],
+    ["report"],
 ]
 
 
@@ -62,6 +65,65 @@ def test_piped_stdin_is_read_without_a_path(small_model: Path) -> None:
     assert json.loads(result.stdout)["file"] == "-"
 
 
+def test_every_reading_command_reads_piped_stdin_without_a_path(small_model: Path, tmp_path: Path) -> None:
+    text = "园区一次签下9个项目，合同资金42.6亿元。\n当前位置：首页 > 新闻中心\n"
+    model = ["--model", str(small_model)]
+    labels = [
+        json.loads(line)["label"]
+        for line in runner.invoke(app, ["classify", "-f", "jsonl", *model], input=text).stdout.splitlines()
+    ]
+    result = runner.invoke(app, ["clean", "-f", "jsonl", "--drop", labels[1], *model], input=text)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["file"] == "-"
+    assert json.loads(result.stdout)["labels"] == labels[:1]
+    result = runner.invoke(app, ["explain", "-p", "1", "-f", "json", *model], input=text)
+    assert result.exit_code == 0, result.output
+    explained = json.loads(result.stdout)
+    assert (explained["file"], explained["label"]) == ("-", labels[1])
+    page = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", "--out", str(page), *model], input=text)
+    assert result.exit_code == 0, result.output
+    assert "1 articles" in page.read_text("utf-8")
+
+
+def test_no_path_and_nothing_piped_is_a_usage_error(
+    small_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("parknews.cli.common.stdin_is_terminal", lambda: True)
+    for command in (["clean"], ["explain", "-p", "0"], ["report", "--out", str(tmp_path / "r.html")]):
+        result = runner.invoke(app, [*command, "--model", str(small_model)])
+        assert result.exit_code == 2, (command, result.output)
+        assert "pipe text in" in result.output
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_folders_are_searched_recursively_for_pages_and_exports_in_any_case(
+    small_model: Path, tmp_path: Path
+) -> None:
+    seed = next(iter(sorted(SEEDS_DIR.glob("*.txt")))).read_bytes()
+    page = (ROOT / "tests" / "fixtures" / "html" / "mobile.html").read_bytes()
+    export = json.dumps({"url": "https://a.cn/1", "content": "园区签约项目12个。"}, ensure_ascii=False)
+    files = {
+        "a.txt": seed,
+        "sub/page.HTML": page,
+        "sub/deeper/crawl.JSONL": export.encode("utf-8") + b"\n",
+        "sub/deeper/notes.md": seed,
+        "z.html.bak": page,
+    }
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    for command in (["classify", "-f", "jsonl"], ["clean", "-f", "jsonl"], ["summarize", "-f", "jsonl"]):
+        result = runner.invoke(app, [*command, str(tmp_path), "--model", str(small_model)])
+        assert result.exit_code == 0, result.output
+        records = [json.loads(line) for line in result.stdout.splitlines()]
+        assert list(dict.fromkeys(r["file"] for r in records)) == [
+            str(tmp_path / n) for n in ("a.txt", "sub/deeper/crawl.JSONL", "sub/page.HTML")
+        ], command
+        assert {r.get("input") for r in records if r["file"].endswith(".HTML")} == {"html"}, command
+        assert {r.get("id") for r in records if r["file"].endswith(".JSONL")} == {"https://a.cn/1"}, command
+
+
 def test_folders_are_searched_recursively_for_txt_in_any_case(small_model: Path, tmp_path: Path) -> None:
     seed = next(iter(sorted(SEEDS_DIR.glob("*.txt")))).read_bytes()
     for name in ("b.txt", "sub/a.TXT", "sub/deeper/c.Txt", "sub/notes.md", "z.txt.bak"):
@@ -79,6 +141,8 @@ def test_a_closed_pipe_is_a_quiet_success(small_model: Path) -> None:
         "classify {seeds}",
         "summarize {seeds}",
         "summarize {seeds} -f jsonl",
+        "clean {seeds}",
+        "clean {seeds} -f jsonl",
     ):
         shell = (
             f"set -o pipefail; {sys.executable} -m parknews "

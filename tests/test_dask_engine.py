@@ -234,6 +234,24 @@ def test_stdin_on_dask(small_model: Path, scheduler: str) -> None:
     assert streamed.stdout == local.stdout
 
 
+def test_html_pages_as_in_a_local_run_and_exports_refused(
+    small_model: Path, scheduler: str, tmp_path: Path
+) -> None:
+    fixtures = SEEDS_DIR.parent / "tests" / "fixtures" / "html"
+    shutil.copy(fixtures / "portal-table.html", tmp_path / "page.HTML")  # GB2312, found in any case
+    (tmp_path / "sub").mkdir()
+    shutil.copy(fixtures / "mobile.html", tmp_path / "sub" / "saved.txt")  # HTML by its content
+    local = classify(str(tmp_path), "-f", "jsonl", model=small_model)
+    assert local.exit_code == 0, local.output
+    assert '"input": "html"' in local.stdout
+    export = '{"url": "https://a.cn/1", "content": "园区签约。"}\n'
+    (tmp_path / "sub" / "crawl.jsonl").write_text(export, "utf-8")
+    streamed = on_dask(str(tmp_path), "-f", "jsonl", model=small_model, scheduler=scheduler)
+    assert streamed.exit_code == 1
+    assert streamed.stdout == local.stdout
+    assert "crawl.jsonl: a crawl export; read it with --engine local" in streamed.stderr
+
+
 def test_without_dask_says_how_to_install(small_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` now fails
     result = classify(str(SEEDS_DIR), "--engine", "dask", model=small_model)

@@ -239,7 +239,7 @@ def test_a_directory_named_like_a_text_file_and_a_broken_link(small_model: Path,
     assert_clean(result)
     assert result.exit_code == 1
     assert stderr_lines(result) == [
-        f"warning: {folder}: folder holds no .txt files",
+        f"warning: {folder}: folder holds no .txt, .html, .jsonl or .csv files",
         f"warning: {link}: broken symbolic link (to {tmp_path / 'deleted.txt'})",
     ]
     assert_all_paragraphs(rows(result), str(good), text)
@@ -316,7 +316,7 @@ def test_a_folder_with_no_text_files_and_a_missing_path(small_model: Path, tmp_p
     good, text = good_file(tmp_path)
     folder = tmp_path / "scraped"
     folder.mkdir()
-    (folder / "page.html").write_text("<p>园区</p>", "utf-8")
+    (folder / "page.pdf").write_text("%PDF-1.4", "utf-8")
     (folder / "notes.md").write_text("园区", "utf-8")
     missing = tmp_path / "nothing-here.txt"
     too_long = "园" * 200 + ".txt"
@@ -324,7 +324,7 @@ def test_a_folder_with_no_text_files_and_a_missing_path(small_model: Path, tmp_p
     assert_clean(result)
     assert result.exit_code == 1
     assert stderr_lines(result) == [
-        f"warning: {folder}: folder holds no .txt files",
+        f"warning: {folder}: folder holds no .txt, .html, .jsonl or .csv files",
         f"warning: {missing}: no such file or folder",
         f"warning: {too_long}: cannot read (File name too long)",
     ]

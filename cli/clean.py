@@ -1,0 +1,167 @@
+"""``parknews clean``: each article without its page furniture, as text or JSONL."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from parknews.model.reader import STDIN, InputProblem
+
+from . import render
+from .common import (
+    DEFAULT_MODEL_DIR,
+    ModelOption,
+    PathsArgument,
+    fail,
+    input_paths,
+    load,
+    utf8_stdout,
+    warn,
+)
+from .inputs import (
+    DateFieldOption,
+    HtmlFieldOption,
+    IdFieldOption,
+    InputKind,
+    InputOption,
+    TextFieldOption,
+    documents,
+    fields,
+)
+
+
+class CleanFormat(str, Enum):
+    text = "text"
+    jsonl = "jsonl"
+
+
+class Droppable(str, Enum):
+    spam = "spam"
+    other = "other"
+    recruitment = "recruitment"
+    investment = "investment"
+    talent = "talent"
+    services = "services"
+
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def _out_name(name: str, record: int | None, used: set[str]) -> str:
+    """A file name for an article: the input's name (and line, for a record), made safe and unique."""
+    base = Path(name).name if name != STDIN else "stdin"
+    for suffix in (".gz", ".txt", ".html", ".htm", ".shtml", ".jsonl", ".ndjson", ".csv"):
+        base = base.removesuffix(suffix)
+    base = _UNSAFE.sub("_", base).strip("._") or "article"
+    if record is not None:
+        base = f"{base}-{record}"
+    name, n = f"{base}.txt", 1
+    while name in used:
+        n += 1
+        name = f"{base}-{n}.txt"
+    used.add(name)
+    return name
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def clean(
+    paths: PathsArgument = None,
+    fmt: Annotated[
+        CleanFormat, typer.Option("--format", "-f", metavar="text|jsonl", help="Output format.")
+    ] = CleanFormat.text,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            file_okay=False,
+            metavar="DIR",
+            help="Write each article to its own .txt file in this folder.",
+        ),
+    ] = None,
+    drop: Annotated[
+        list[Droppable] | None,
+        typer.Option(
+            "--drop",
+            metavar="LABEL",
+            help="Labels to take out (repeatable): spam, other, recruitment, investment, talent or services.",
+            show_default="spam",
+        ),
+    ] = None,
+    model_dir: ModelOption = DEFAULT_MODEL_DIR,
+    input: InputOption = InputKind.auto,
+    text_field: TextFieldOption = None,
+    html_field: HtmlFieldOption = None,
+    id_field: IdFieldOption = None,
+    date_field: DateFieldOption = None,
+) -> None:
+    """Write each article without its page furniture (paragraphs labeled spam), lines in order.
+
+    Text: the kept lines of each article, a blank line between articles (or one file per
+    article with [bold]--out DIR[/]). JSONL: one record per article with its text, the
+    indices and labels of the kept paragraphs and the number dropped (and the id of a
+    crawl export's record).
+
+    Example: [bold]parknews clean page.html > article.txt[/]
+
+    Example: [bold]parknews clean crawl.jsonl.gz --id-field url -f jsonl > clean.jsonl[/]
+    """
+    from parknews.api import classify
+    from parknews.model.clean import clean_article, clean_record
+
+    paths = input_paths(paths)
+    record_fields = fields(text_field, html_field, id_field, date_field)
+    if out_dir is not None and fmt is not CleanFormat.text:
+        raise fail("--out writes text files; leave out --format jsonl (or write JSONL to stdout)", code=2)
+    if out_dir is not None:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise fail(f"cannot create {out_dir}: {exc.strerror or exc}") from None
+    dropped_labels = {d.value for d in drop} if drop else {"spam"}
+    model = load(model_dir)
+    utf8_stdout(table=False)
+    failed = 0
+    first = True
+    used: set[str] = set()
+    for item in documents(paths, input=input, record_fields=record_fields):
+        if isinstance(item, InputProblem):
+            warn(item.message)
+            failed += 1
+            continue
+        if item.warning:
+            warn(item.warning)
+        result = clean_article(classify(item, model=model), drop=dropped_labels)
+        if not result.article.paragraphs:
+            warn(f"{item.where}: no text (empty or white space only)")
+        if fmt is CleanFormat.jsonl:
+            render.write_jsonl(sys.stdout, [clean_record(result)])
+        elif out_dir is not None:
+            target = out_dir / _out_name(item.name, item.record, used)
+            try:
+                _write_atomic(target, result.text + "\n" if result.kept else "")
+            except OSError as exc:
+                raise fail(f"cannot write {target}: {exc.strerror or exc}") from None
+        elif result.kept:
+            sys.stdout.write(("" if first else "\n") + result.text + "\n")
+            sys.stdout.flush()
+            first = False
+    if failed:
+        raise typer.Exit(1)
