@@ -142,7 +142,7 @@ class _CharIndex:
             codes[:] = np.array(terms, dtype="<U3").view(np.uint32).reshape(-1, 3)
         codes += 1
         single = lengths == 1
-        self.unigrams = np.full(_SEPARATOR + 1, -1, dtype=np.int64)
+        self.unigrams = np.full(_SEPARATOR + 1, -1, dtype=np.int32)
         self.unigrams[codes[single, 0]] = columns[single]
         keys = (codes[:, 0] << _BITS) | codes[:, 1]
         keys = np.where(lengths == 3, (keys << _BITS) | codes[:, 2], keys)
@@ -170,7 +170,7 @@ class _CharIndex:
         hit = single >= 0
         found, columns = self.table.find(np.concatenate([bi, tri]))
         np.remainder(found, n, out=found)
-        return np.concatenate([rows[hit], rows[found]]), np.concatenate([single[hit], columns])
+        return np.concatenate([rows[hit], rows[found]]), np.concatenate([single[hit].astype(np.int64), columns])
 
 
 class _WordIndex:

@@ -12,6 +12,7 @@ import json
 import math
 import pkgutil
 import re
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -89,8 +90,10 @@ def idf_table() -> IdfTable:
 @lru_cache(maxsize=65536)
 def _words(text: str) -> tuple[str, ...]:
     stop = stop_words()
+    # Interned: a long page repeats a few thousand words hundreds of thousands of times,
+    # and each token jieba returns is a new string object.
     return tuple(
-        w
+        sys.intern(w)
         for w in (token.strip().lower() for token in cut(text))
         if w and _HAS_WORD.search(w) and w not in stop and not _NUMERIC.fullmatch(w)
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -114,40 +114,38 @@ class SentenceGraph:
 def _vectors(
     tokens: Sequence[Sequence[str]], kind: str, idf: Callable[[str], float]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Flat (sentence, word id, query value, document value) entries, one per distinct word."""
+    """Flat (sentence, word id, query value, document value) entries, one per distinct word.
+
+    Written straight into arrays: Python lists of a million floats would cost ten times
+    the memory on a long page.
+    """
+    total = sum(len(t) for t in tokens)
+    sent = np.empty(total, dtype=np.int64)
+    word = np.empty(total, dtype=np.int64)
+    query = np.ones(total, dtype=np.float64)
+    doc = np.ones(total, dtype=np.float64)
     vocab: dict[str, int] = {}
-    sent: list[int] = []
-    word: list[int] = []
-    query: list[float] = []
-    doc: list[float] = []
     lengths = [len(t) for t in tokens]
     average = (sum(lengths) / len(lengths)) if lengths else 0.0
+    at = 0
     for i, words in enumerate(tokens):
         counts = Counter(words)
         if not counts:
             continue
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        if kind == "overlap":
-            q = d = np.ones_like(tf)
-        else:
-            weights = np.fromiter((idf(w) for w in counts), dtype=np.float64, count=len(counts))
+        k = len(counts)
+        sent[at : at + k] = i
+        word[at : at + k] = [vocab.setdefault(w, len(vocab)) for w in counts]
+        if kind != "overlap":  # overlap: every value is 1
+            tf = np.fromiter(counts.values(), dtype=np.float64, count=k)
+            weights = np.fromiter((idf(w) for w in counts), dtype=np.float64, count=k)
             if kind == "tfidf":
                 q = (1.0 + np.log(tf)) * weights
-                q = d = q / np.sqrt(np.dot(q, q))
+                query[at : at + k] = doc[at : at + k] = q / np.sqrt(np.dot(q, q))
             else:  # bm25: this sentence as a query (distinct words) and as a document
-                q = np.ones_like(tf)
                 norm = _BM25_K1 * (1.0 - _BM25_B + _BM25_B * lengths[i] / average)
-                d = weights * tf * (_BM25_K1 + 1.0) / (tf + norm)
-        sent.extend([i] * len(counts))
-        word.extend(vocab.setdefault(w, len(vocab)) for w in counts)
-        query.extend(q.tolist())
-        doc.extend(d.tolist())
-    return (
-        np.asarray(sent, dtype=np.int64),
-        np.asarray(word, dtype=np.int64),
-        np.asarray(query, dtype=np.float64),
-        np.asarray(doc, dtype=np.float64),
-    )
+                doc[at : at + k] = weights * tf * (_BM25_K1 + 1.0) / (tf + norm)
+        at += k
+    return sent[:at], word[:at], query[:at], doc[:at]
 
 
 def similarity_graph(
@@ -175,48 +173,107 @@ def similarity_graph(
     sent, word, query, doc = _vectors(tokens, kind, idf)
     order = np.lexsort((sent, word))
     sent, word, query, doc = sent[order], word[order], query[order], doc[order]
-    pairs_a: list[np.ndarray] = []
-    pairs_b: list[np.ndarray] = []
-    pairs_w: list[np.ndarray] = []
-    reach = len(sent) - 1 if band is None else min(band, len(sent) - 1)
-    for offset in range(1, reach + 1):
-        same = word[:-offset] == word[offset:]
-        if not same.any():
-            # Posting lists are contiguous: none is longer than this offset.
-            break
-        a, b = sent[:-offset][same], sent[offset:][same]
-        w = (query[:-offset][same] * doc[offset:][same] + query[offset:][same] * doc[:-offset][same]) / 2
-        pairs_a.append(a)
-        pairs_b.append(b)
-        pairs_w.append(w)
-    if not pairs_a:
+    size = np.log(np.maximum(np.array([len(t) for t in tokens], dtype=np.float64), 1.0))
+    postings = _Postings(sent, word, query, doc, len(sent) - 1 if band is None else band)
+    # Edges are built for a block of source sentences at a time, each block's edges complete
+    # (every shared word, both directions) and cut to its neighbours before the next block:
+    # memory stays O(block × band + kept edges), not O(words × band) as for all pairs at once.
+    kept_keys: list[np.ndarray] = []
+    kept_w: list[np.ndarray] = []
+    for block in postings.blocks():
+        source, target, weight = postings.edges(block)
+        if kind == "overlap":
+            denominator = size[source] + size[target]
+            weight = np.where(
+                denominator > 1e-12, weight / np.where(denominator > 1e-12, denominator, 1.0), 0.0
+            )
+        keep = weight > 0
+        source, target, weight = source[keep], target[keep], weight[keep]
+        if neighbours is None:
+            forward = source < target
+            source, target, weight = source[forward], target[forward], weight[forward]
+        else:
+            # Strongest first; equal weights in the order of the all-pairs construction this
+            # replaces: later sentences first, then earlier ones, each in document order.
+            order = np.lexsort((target, target < source, -weight, source))
+            source, target, weight = source[order], target[order], weight[order]
+            first = np.searchsorted(source, source, side="left")
+            top = (np.arange(len(source)) - first) < neighbours
+            source, target, weight = source[top], target[top], weight[top]
+        kept_keys.append(np.minimum(source, target) * n + np.maximum(source, target))
+        kept_w.append(weight)
+    if not sum(len(x) for x in kept_keys):
         empty = np.zeros(0, dtype=np.int64)
         return SentenceGraph(n, empty, empty, np.zeros(0))
-    keys, inverse = np.unique(np.concatenate(pairs_a) * n + np.concatenate(pairs_b), return_inverse=True)
-    weight = np.bincount(inverse, weights=np.concatenate(pairs_w))
-    a, b = keys // n, keys % n
-    if kind == "overlap":
-        size = np.log(np.maximum(np.array([len(t) for t in tokens], dtype=np.float64), 1.0))
-        denominator = size[a] + size[b]
-        weight = np.where(denominator > 1e-12, weight / np.where(denominator > 1e-12, denominator, 1.0), 0.0)
-    keep = weight > 0
-    a, b, weight = a[keep], b[keep], weight[keep]
-    source = np.concatenate([a, b])
-    target = np.concatenate([b, a])
-    weights = np.concatenate([weight, weight])
-    if neighbours is not None and len(source):
-        order = np.lexsort((-weights, source))
-        source, target, weights = source[order], target[order], weights[order]
-        first = np.searchsorted(source, source, side="left")
-        kept = (np.arange(len(source)) - first) < neighbours
-        # An edge stays when either end keeps it, so the graph stays symmetric.
-        lo = np.minimum(source[kept], target[kept])
-        hi = np.maximum(source[kept], target[kept])
-        pair_keys, index = np.unique(lo * n + hi, return_index=True)
-        w = weights[kept][index]
-        a, b = pair_keys // n, pair_keys % n
-        source, target, weights = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([w, w])
-    return SentenceGraph(n, source, target, weights)
+    # An edge stays when either end keeps it, so the graph stays symmetric.
+    keys = np.concatenate(kept_keys)
+    del kept_keys
+    pair_keys, index = np.unique(keys, return_index=True)
+    del keys
+    w = np.concatenate(kept_w)[index]
+    a, b = pair_keys // n, pair_keys % n
+    return SentenceGraph(n, np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([w, w]))
+
+
+class _Postings:
+    """An article's (word, sentence) entries sorted by word then sentence: the posting lists
+    side by side, from which sentence pairs sharing a word within ``band`` are read."""
+
+    _PAIRS_PER_BLOCK = 1 << 19
+
+    def __init__(self, sent: np.ndarray, word: np.ndarray, query: np.ndarray, doc: np.ndarray, band: int):
+        self.sent, self.word, self.query, self.doc = sent, word, query, doc
+        longest = int(np.bincount(word).max()) if len(word) else 0
+        self.reach = max(0, min(band, longest - 1))
+        # Entries grouped by sentence, so a block of sentences is a slice of this order.
+        self.by_sentence = np.argsort(sent, kind="stable")
+
+    def blocks(self) -> Iterator[np.ndarray]:
+        """Positions of the entries of consecutive sentence ranges, each with a bounded pair count."""
+        if not self.reach:
+            return
+        step = max(1, self._PAIRS_PER_BLOCK // (2 * self.reach))
+        ordered = self.sent[self.by_sentence]
+        start = 0
+        while start < len(ordered):
+            stop = min(len(ordered), start + step)
+            # A block ends between sentences: each source sentence's edges are complete in one block.
+            stop = int(np.searchsorted(ordered, ordered[stop - 1], side="right"))
+            yield np.sort(self.by_sentence[start:stop])
+            start = stop
+
+    def edges(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Directed edges (source at ``positions``) with weights summed over the shared words,
+        in the order the all-pairs construction sums them (offset by offset), so the sums agree
+        to the last bit."""
+        sent, word, query, doc = self.sent, self.word, self.query, self.doc
+        last = len(sent) - 1
+        src: list[np.ndarray] = []
+        dst: list[np.ndarray] = []
+        wts: list[np.ndarray] = []
+        ahead, behind = positions, positions
+        for offset in range(1, self.reach + 1):
+            ahead = ahead[ahead + offset <= last]
+            ahead = ahead[word[ahead + offset] == word[ahead]]
+            behind = behind[behind - offset >= 0]
+            behind = behind[word[behind - offset] == word[behind]]
+            if not len(ahead) and not len(behind):
+                break  # posting lists are contiguous: none goes further from these entries
+            early, late = ahead, ahead + offset
+            src.append(sent[early])
+            dst.append(sent[late])
+            wts.append((query[early] * doc[late] + query[late] * doc[early]) / 2)
+            early, late = behind - offset, behind
+            src.append(sent[late])
+            dst.append(sent[early])
+            wts.append((query[early] * doc[late] + query[late] * doc[early]) / 2)
+        if not src:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0)
+        n = int(sent.max()) + 1
+        keys, inverse = np.unique(np.concatenate(src) * n + np.concatenate(dst), return_inverse=True)
+        weight = np.bincount(inverse, weights=np.concatenate(wts))
+        return keys // n, keys % n, weight
 
 
 def pagerank(
