@@ -136,10 +136,12 @@ class _CharIndex:
         terms = list(vocabulary)
         columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(terms)) + offset
         lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
-        codes = np.zeros((len(terms), 3), dtype=np.int64)
-        if terms:
-            # Longer entries are cut to three here, then dropped: char_terms yields 1- to 3-grams only.
-            codes[:] = np.array(terms, dtype="<U3").view(np.uint32).reshape(-1, 3)
+        # The code points of every term side by side (one encode, not one array per term);
+        # longer terms are cut to three here, then dropped: char_terms yields 1- to 3-grams only.
+        flat = np.zeros(int(lengths.sum()) + 3, dtype=np.int64)
+        flat[:-3] = np.frombuffer("".join(terms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        starts = np.cumsum(lengths) - lengths
+        codes = np.stack([flat[starts], flat[starts + 1], flat[starts + 2]], axis=1)
         codes += 1
         single = lengths == 1
         self.unigrams = np.full(_SEPARATOR + 1, -1, dtype=np.int32)
@@ -170,7 +172,8 @@ class _CharIndex:
         hit = single >= 0
         found, columns = self.table.find(np.concatenate([bi, tri]))
         np.remainder(found, n, out=found)
-        return np.concatenate([rows[hit], rows[found]]), np.concatenate([single[hit].astype(np.int64), columns])
+        single_columns = single[hit].astype(np.int64)
+        return np.concatenate([rows[hit], rows[found]]), np.concatenate([single_columns, columns])
 
 
 class _WordIndex:

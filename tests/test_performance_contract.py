@@ -193,6 +193,12 @@ def test_jobs_must_be_positive(small_model: Path) -> None:
 
 
 FIGURES = (
+    "classify CLI paragraphs/s, distinct text",
+    "classify ÷ jieba loop, distinct text",
+    "classify paragraphs/s, distinct, batched",
+    "classify ÷ jieba loop, repeated crawl",
+    "summarize peak memory",
+    "summarize memory above a seed article",
     "classify paragraphs/s",
     "jieba.lcut loop paragraphs/s",
     "classify ÷ jieba loop",
