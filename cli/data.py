@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from parknews.model.errors import ParknewsError
+from parknews.model.labels import LABELS
 
 from . import render
 from .common import DataOption, err, fail, needs, out
@@ -39,7 +40,7 @@ def stats(data: DataOption = None) -> None:
     for source in sources:
         table.add_column(source, justify="right")
     table.add_column("all but generated", justify="right")
-    for label in render.LABEL_STYLES:
+    for label in LABELS:
         table.add_row(
             render.label_text(label),
             *(str(st.labels_by_source[s][label]) for s in sources),

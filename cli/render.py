@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from parknews.model.annotate import LabeledArticle, records
+from parknews.model.labels import SPAM
 
 LABEL_STYLES: dict[str, str] = {
     "recruitment": "bold green",
@@ -35,7 +36,7 @@ def article_table(article: LabeledArticle) -> Table:
     table.add_column("p", justify="right", no_wrap=True)
     table.add_column("paragraph", ratio=1, overflow="fold")
     for p in article.paragraphs:
-        style = "dim" if p.label == "spam" else ""
+        style = "dim" if p.label == SPAM else ""
         table.add_row(
             str(p.paragraph), label_text(p.label), f"{p.score:.2f}", Text(p.text.strip(), style=style)
         )
@@ -198,7 +199,7 @@ def analysis_view(summary: Any) -> Any:
     body.add_column(no_wrap=True)
     body.add_column(ratio=1, overflow="fold")
     for p in article.paragraphs:
-        colour = "dim " + _base_colour(p.label) if p.label == "spam" else _base_colour(p.label)
+        colour = "dim " + _base_colour(p.label) if p.label == SPAM else _base_colour(p.label)
         text = Text(p.text.strip(), style=colour)
         cursor = 0
         for original in chosen.get(p.paragraph, []):

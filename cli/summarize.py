@@ -13,6 +13,7 @@ import typer
 from rich.markup import escape
 
 from parknews.model.errors import ParknewsError
+from parknews.model.labels import TOPICS
 from parknews.model.reader import InputProblem, read_documents
 
 from . import render
@@ -24,8 +25,10 @@ from .common import (
     err,
     fail,
     input_paths,
+    label_choices,
     load,
     out,
+    spoken,
     utf8_stdout,
     warn,
 )
@@ -37,14 +40,14 @@ if TYPE_CHECKING:
     from parknews.model.summarize import ArticleSummary
 
 
-class Topic(str, Enum):
-    """Every label but spam: furniture is never summarized."""
+if TYPE_CHECKING:
 
-    recruitment = "recruitment"
-    investment = "investment"
-    talent = "talent"
-    services = "services"
-    other = "other"
+    class Topic(str, Enum):
+        """For the type checker; the members are the labels in ``TOPICS``."""
+
+else:
+    # Every label but spam: furniture is never summarized.
+    Topic = label_choices("Topic", TOPICS)
 
 
 class SummaryFormat(str, Enum):
@@ -68,8 +71,7 @@ TopicOption = Annotated[
         "--topic",
         "-t",
         metavar="LABEL",
-        help="Summarize only the paragraphs of this label: recruitment, investment, talent, services "
-        "or other.",
+        help=f"Summarize only the paragraphs of this label: {spoken(TOPICS)}.",
     ),
 ]
 

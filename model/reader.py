@@ -293,14 +293,14 @@ def open_input(name: str, stdin: BinaryIO | None = None) -> Iterator[BinaryIO]:
 
 
 _GZIP_MAGIC = b"\x1f\x8b"
-_GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
+GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
 
 
 def _read_bytes(name: str, shown: str, stdin: BinaryIO | None) -> bytes:
     try:
         with open_input(name, stdin) as handle:
             return _read_capped(handle, shown)
-    except _GZIP_ERRORS as exc:
+    except GZIP_ERRORS as exc:
         raise InputError(f"{shown}: damaged gzip data ({exc})") from None
 
 

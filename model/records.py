@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from .reader import _GZIP_ERRORS, STDIN, Document, InputProblem, decode, open_input
+from .reader import GZIP_ERRORS, STDIN, Document, InputProblem, decode, open_input
 
 __all__ = ["TEXT_FIELDS", "RecordFields", "export_kind", "read_records"]
 
@@ -166,7 +166,7 @@ def read_records(
                         yield InputProblem(name, f"{shown}: {exc} among the columns {', '.join(row)}")
                         return
                     yield InputProblem(name, f"{shown}:{line}: {exc}")
-    except _GZIP_ERRORS as exc:
+    except GZIP_ERRORS as exc:
         yield InputProblem(name, f"{shown}:{line + 1}: damaged gzip data from here on ({exc})")
     except UnicodeDecodeError as exc:
         yield InputProblem(name, f"{shown}:{line + 1}: not {exc.encoding} from here on; the rest is skipped")

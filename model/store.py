@@ -21,9 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from .classifier import LABELS, ParagraphClassifier, TermBlock
+from .classifier import ParagraphClassifier, TermBlock
 from .errors import ModelError
 from .features import FEATURES_VERSION, LAYOUT_NAMES
+from .labels import LABELS
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "check_replaceable", "load_model", "save_model"]
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .keywords import content_words, idf_table, keywords
+from .labels import OTHER, SPAM
 from .text import normalize, split_sentences
 
 if TYPE_CHECKING:
@@ -46,7 +47,6 @@ __all__ = [
 ]
 
 SIMILARITIES: tuple[str, ...] = ("tfidf", "bm25", "overlap")
-SPAM = "spam"
 DEFAULT_SENTENCES = 3
 
 _END_MARKS = frozenset("。！？!?")
@@ -442,7 +442,7 @@ class Summarizer:
             * (1.0 + self.lead_weight * cue(c.first for c in pool))
             * (1.0 + self.figure_weight * cue(_FIGURE.search(c.text) is not None for c in pool))
             * (1.0 + self.title_weight * title_similarity)
-            * cue(self.other_weight if c.label == "other" else 1.0 for c in pool)
+            * cue(self.other_weight if c.label == OTHER else 1.0 for c in pool)
             * cue(1.0 if _ends_sentence(c.original) else self.fragment_weight for c in pool)
         )
         keep = [i for i, c in enumerate(pool) if topic is None or c.label == topic]

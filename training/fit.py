@@ -28,9 +28,10 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from parknews.model.classifier import LABELS, ParagraphClassifier, TermBlock
+from parknews.model.classifier import ParagraphClassifier, TermBlock
 from parknews.model.errors import DataError
 from parknews.model.features import Context, char_terms, contexts, layout_vector, word_terms
+from parknews.model.labels import LABELS
 
 from .dataset import DEFAULT_DATA_DIR, GENERATED, Dataset
 from .metrics import Report, report

@@ -30,6 +30,7 @@ from typing import Any
 from parknews.model.classifier import ParagraphClassifier
 from parknews.model.errors import DataError
 from parknews.model.keywords import content_words
+from parknews.model.labels import SPAM
 from parknews.model.summarize import Summarizer, pagerank, sentences_of, similarity_graph
 from parknews.model.text import normalize
 
@@ -224,7 +225,7 @@ def _score(
         for i, value in enumerate(rouge([s for _, s in picked], gold[doc])):
             totals[i] += value
         labels = articles[doc].labels
-        spam += sum(labels[p] == "spam" for p, _ in picked)
+        spam += sum(labels[p] == SPAM for p, _ in picked)
         sentences += len(picked)
     n = max(len(chosen), 1)
     return Scores(totals[0] / n, totals[1] / n, totals[2] / n, spam, len(chosen), sentences)
