@@ -10,7 +10,7 @@ two summaries each joined into one sequence. Every figure is an F1, averaged
 over the articles that have gold summaries.
 
 All three systems are computed the same way: same sentence splitter
-(``model.summarize.sentences_of``), same words, same ROUGE, same count.
+(``model.sentences.sentences_of``), same words, same ROUGE, same count.
 """
 
 from __future__ import annotations
