@@ -248,7 +248,9 @@ def evaluate_summaries(
     Example: [bold]parknews evaluate-summaries --sweep[/]
     """
     from parknews.training.dataset import load_dataset
-    from parknews.training.summaries import DEFAULT_GOLD, evaluate_summaries, load_gold, split_sweep
+    from parknews.training.gold import DEFAULT_GOLD, load_gold
+    from parknews.training.summaries import evaluate_summaries
+    from parknews.training.sweep import split_sweep
 
     model = load(model_dir)
     try:
