@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parknews.model.labels import OTHER, SPAM, TOPICS
-from parknews.model.reader import STDIN, InputProblem
+from parknews.model.reader import STDIN, InputProblem, no_text
 
 from . import render
 from .common import (
@@ -155,7 +155,7 @@ def clean(
             warn(item.warning)
         result = clean_article(classify(item, model=model), drop=dropped_labels)
         if not result.article.paragraphs:
-            warn(f"{item.where}: no text (empty or white space only)")
+            warn(no_text(item.where))
         if fmt is CleanFormat.jsonl:
             render.write_jsonl(sys.stdout, [clean_record(result)])
         elif out_dir is not None:

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from parknews.model.errors import ParknewsError
 from parknews.model.labels import TOPICS
@@ -32,7 +31,8 @@ from .common import (
     utf8_stdout,
     warn,
 )
-from .dask_engine import Engine, EngineOption, OutOption, SchedulerOption
+from .engine import Engine, EngineOption, OutOption, SchedulerOption, require_dask, run_dask
+from .output import SummaryOutput, note, summary_rows
 from .train import MetricsFormat, MetricsFormatOption
 
 if TYPE_CHECKING:
@@ -76,10 +76,6 @@ TopicOption = Annotated[
 ]
 
 
-def _note(message: str) -> None:
-    err.print(f"[cyan]note:[/] {escape(message)}", markup=True, highlight=False)
-
-
 def _check_count(sentences: int | None, ratio: float | None) -> None:
     if sentences is not None and ratio is not None:
         raise typer.BadParameter("give --sentences or --ratio, not both", param_hint="'--ratio'")
@@ -115,18 +111,7 @@ def _summaries(
             ratio=ratio,
             topic=topic.value if topic is not None else None,
         )
-        if summary.note:
-            _note(summary.note)
         yield summary
-
-
-def show_summary(summary: ArticleSummary, *, plain: bool) -> None:
-    """``--format text``: plain lines into a pipe or file, a rich view in a terminal."""
-    if plain:
-        sys.stdout.write(render.summary_text(summary))
-        sys.stdout.flush()
-    else:
-        out.print(render.summary_view(summary))
 
 
 def summarize(
@@ -156,38 +141,40 @@ def summarize(
 
     Example: [bold]parknews summarize seeds/ --sentences 2 --topic recruitment[/]
     """
-    from parknews.model.summarize import summary_record
-
     paths = input_paths(paths)
     _check_count(sentences, ratio)
+    topic_label = topic.value if topic is not None else None
+    # In a terminal, a rich view; into a pipe or file, plain lines a script can take apart.
+    plain = fmt is SummaryFormat.text and not sys.stdout.isatty()
     if engine is Engine.dask:
-        from .dask_engine import summarize_on_dask
+        require_dask()
+        from functools import partial
 
-        summarize_on_dask(
+        from parknews.api import summarize as summarize_text
+
+        dask_output = SummaryOutput(fmt.value, plain=not sys.stdout.isatty())
+        run_dask(
             paths,
+            model=load(model_dir),
             model_dir=model_dir,
-            fmt=fmt.value,
+            command="summarize",
             scheduler=scheduler,
             out_dir=out_dir,
-            sentences=sentences,
-            ratio=ratio,
-            topic=topic.value if topic is not None else None,
+            split=False,
+            emit=lambda o: dask_output.write(o.result),
+            then=partial(summarize_text, sentences=sentences, ratio=ratio, topic=topic_label),
+            rows=summary_rows,
+            options={"sentences": sentences, "ratio": ratio, "topic": topic_label},
         )
         return
     if scheduler is not None or out_dir is not None:
         raise fail("--scheduler and --out go with --engine dask", code=2)
     model = load(model_dir)
-    # In a terminal, a rich view; into a pipe or file, plain lines a script can take apart.
-    plain = fmt is SummaryFormat.text and not sys.stdout.isatty()
     utf8_stdout(table=fmt is not SummaryFormat.jsonl and not plain)
+    output = SummaryOutput(fmt.value, plain=plain)
     failed: list[str] = []
     for summary in _summaries(model, paths, sentences=sentences, ratio=ratio, topic=topic, failed=failed):
-        if fmt is SummaryFormat.jsonl:
-            from parknews.model.annotate import origin
-
-            render.write_jsonl(sys.stdout, [{**summary_record(summary), **origin(summary.article)}])
-        else:
-            show_summary(summary, plain=plain)
+        output.write(summary)
     if failed:
         raise typer.Exit(1)
 
@@ -211,6 +198,8 @@ def analyze(
     utf8_stdout(table=True)
     failed: list[str] = []
     for summary in _summaries(model, paths, sentences=sentences, ratio=ratio, topic=topic, failed=failed):
+        if summary.note:
+            note(summary.note)
         out.print(render.analysis_view(summary))
     if failed:
         raise typer.Exit(1)
@@ -263,7 +252,7 @@ def evaluate_summaries(
     if trained_on_it:
         warn("the classifier was trained on these articles: its labels here are better than on new text")
     if report.without_gold:
-        _note(f"{report.without_gold} articles have no gold summary yet and are not scored")
+        note(f"{report.without_gold} articles have no gold summary yet and are not scored")
     split = None
     if sweep:
         with err.status("sweeping…") as status:

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from .reader import GZIP_ERRORS, STDIN, Document, InputProblem, decode, open_input
+from .decode import GZIP_ERRORS, STDIN, Document, InputProblem, decode, open_input
 
 __all__ = ["TEXT_FIELDS", "RecordFields", "export_kind", "read_records"]
 

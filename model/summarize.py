@@ -27,6 +27,7 @@ import numpy as np
 from .graph import SIMILARITIES, SentenceGraph, pagerank, similarity_graph
 from .keywords import content_words, idf_table, keywords
 from .labels import OTHER, SPAM
+from .reader import no_text
 from .sentences import ends_sentence, sentences_of
 from .text import normalize
 
@@ -321,7 +322,7 @@ def summarize_article(
     note = None
     if not chosen:
         if not paras:
-            note = f"{article.file}: no text (empty or white space only)"
+            note = no_text(article.file)
         elif all(p.label == SPAM for p in paras):
             note = f"{article.file}: every paragraph is page furniture (spam); nothing to summarize"
         elif topic is not None:
