@@ -90,6 +90,7 @@ def run_dask(
     """Plan, run on the cluster, print the closing lines; errors become one line and exit 1."""
     from parknews.engine.cluster import run_on_dask
     from parknews.engine.plan import make_plan
+    from parknews.model.annotate import records
 
     try:
         plan = make_plan(paths, split=split, limits=limits)
@@ -104,7 +105,7 @@ def run_dask(
             warn=warn,
             then=then,
             options=options,
-            **({"rows": rows} if rows is not None else {}),
+            rows=rows if rows is not None else records,
         )
     except ParknewsError as exc:
         raise fail(str(exc)) from None

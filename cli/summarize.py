@@ -38,6 +38,7 @@ from .train import MetricsFormat, MetricsFormatOption
 if TYPE_CHECKING:
     from parknews.model.classifier import ParagraphClassifier
     from parknews.model.summarize import ArticleSummary
+    from parknews.training.summaries import Scores, SummaryReport
 
 
 if TYPE_CHECKING:
@@ -280,12 +281,12 @@ def evaluate_summaries(
         out.print(render.sweep_table(split))
 
 
-def _rounded(scores: Any) -> dict[str, Any]:
+def _rounded(scores: Scores) -> dict[str, Any]:
     row = dataclasses.asdict(scores)
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
 
 
-def _summary_scores(report: Any) -> dict[str, Any]:
+def _summary_scores(report: SummaryReport) -> dict[str, Any]:
     return {
         "articles": report.docs,
         "without_gold": report.without_gold,

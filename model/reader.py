@@ -5,6 +5,7 @@ whole (capped, NUL bytes refused) and decoded by ``decode.py``, an HTML page is 
 into its text blocks by ``html.py``, and a crawl export streams its records through
 ``records.py``. Bytes that are not text are refused per file, never per run.
 """
+
 from __future__ import annotations
 
 import os

@@ -151,9 +151,9 @@ def read_records(
     line = 0
     try:
         with open_input(name, stdin) as handle:
-            stream = handle if isinstance(handle, io.BufferedIOBase) else io.BufferedReader(handle)  # type: ignore[arg-type]
+            stream = handle if isinstance(handle, io.BufferedIOBase) else io.BufferedReader(handle)  # type: ignore[arg-type,type-var]
             if kind == "sniff":
-                kind = "jsonl" if stream.peek(1)[:64].lstrip()[:1] in (b"{", b"") else "csv"  # type: ignore[attr-defined]
+                kind = "jsonl" if stream.peek(1)[:64].lstrip()[:1] in (b"{", b"") else "csv"  # type: ignore[attr-defined,union-attr]
             rows = _jsonl_rows(stream, shown) if kind == "jsonl" else _csv_rows(stream, shown)
             for line, row, encoding in rows:
                 if isinstance(row, str):
@@ -219,8 +219,8 @@ def _csv_encoding(stream: io.BufferedReader) -> str:
 
 
 def _csv_rows(stream: BinaryIO, shown: str) -> Iterator[Row]:
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
-    encoding = _csv_encoding(buffered)
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type,type-var]
+    encoding = _csv_encoding(buffered)  # type: ignore[arg-type]
     text = io.TextIOWrapper(buffered, encoding=encoding, newline="")
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     reader = csv.reader(text)

@@ -107,7 +107,7 @@ def split_sweep(
     articles = {a.doc: a for a in dataset.articles if a.doc in gold}
     predicted = predicted_labels(model, articles.values())
     halves = [[a for a in articles.values() if _half(a.doc) == h] for h in (0, 1)]
-    ranked: list[dict[tuple[str, Any], Scores]] = [{}, {}]
+    ranked: list[dict[tuple[tuple[str, Any], ...], Scores]] = [{}, {}]
     settings = _grid(space)
     for k, params in enumerate(settings, 1):
         if progress:
@@ -116,7 +116,7 @@ def split_sweep(
         for h, half in enumerate(halves):
             chosen = {a.doc: run(a.lines, predicted[a.doc]) for a in half}
             ranked[h][tuple(params.items())] = score_chosen(chosen, {a.doc: a for a in half}, gold)
-    best = tuple(dict(max(r, key=lambda key, r=r: r[key].mean)) for r in ranked)
+    best = tuple(dict(max(r.items(), key=lambda item: item[1].mean)[0]) for r in ranked)
     held_out: dict[str, Chosen] = {}
     for h, half in enumerate(halves):
         run = run_summarizer(Summarizer(**best[1 - h]), sentences)
