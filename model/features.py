@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .lexicon import CONCEPT_NAMES, concept_counts
 from .segment import cut
 from .text import normalize
 
@@ -29,7 +28,7 @@ __all__ = [
     "word_terms",
 ]
 
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 # A "paragraph" of megabytes is a scraping accident (minified script, a page on
 # one line); its first few thousand characters say all the classifier needs.
 MAX_FEATURE_CHARS = 5000
@@ -117,8 +116,7 @@ _TRUNCATED = re.compile(r"(?:\.\.\.|…)$")
 
 
 def layout_vector(ctx: Context) -> list[float]:
-    """Dense cues: markers of page furniture in the paragraph itself, the headline list it
-    stands in, and the genre's concepts (``lexicon``).
+    """Dense cues: markers of page furniture in the paragraph itself and the headline list it stands in.
 
     Position in the article and the neighbours' shape are left out on purpose: they
     describe the templates of the training pages and did not carry over to real pages
@@ -132,7 +130,6 @@ def layout_vector(ctx: Context) -> list[float]:
         1.0 if _BULLET.match(text) else 0.0,
         1.0 if _TRUNCATED.search(text) else 0.0,
         1.0 if ctx.in_list else 0.0,
-        *concept_counts(text),
     ]
 
 
@@ -143,5 +140,4 @@ LAYOUT_NAMES: tuple[str, ...] = (
     "bullet",
     "truncated",
     "in_headline_list",
-    *(f"concept_{name}" for name in CONCEPT_NAMES),
 )
