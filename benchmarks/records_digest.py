@@ -35,9 +35,8 @@ def main() -> None:
                 out = subprocess.run(
                     [sys.executable, "-m", "parknews", *args, where], capture_output=True, check=True, cwd=tmp
                 ).stdout
-                print(
-                    f"{name:16} {label:7} {len(out.splitlines()):6} records  {hashlib.sha256(out).hexdigest()}"
-                )
+                digest = hashlib.sha256(out).hexdigest()
+                print(f"{name:16} {label:7} {len(out.splitlines()):6} records  {digest}")
 
 
 if __name__ == "__main__":
