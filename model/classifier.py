@@ -29,12 +29,12 @@ import numpy as np
 # The private names are word_terms' and char_terms' own steps: the batched path
 # must compute exactly those features (tests compare it with the scikit-learn
 # pipeline, which calls the public functions themselves).
-from .features import _HAS_WORD, Context, _fold_digits, contexts, layout_vector
+from .features import HAS_WORD, Context, contexts, fold_digits, layout_vector
+from .labels import LABELS
 from .segment import cut_lines, requested_backend
 
 __all__ = ["LABELS", "ParagraphClassifier", "Prediction", "TermBlock"]
 
-LABELS: tuple[str, ...] = ("recruitment", "investment", "talent", "services", "spam", "other")
 
 _MISSING = -1  # a word with letters the model has never seen: it breaks word pairs
 _DROPPED = -2  # white space or punctuation: word_terms drops it, so pairs join across it
@@ -145,7 +145,7 @@ class _WordIndex:
         self.pair_columns = np.array([c for _, _, c in pairs], dtype=np.int64)[order]
 
     def _classify_token(self, token: str) -> int:
-        word = _MISSING if _HAS_WORD.search(token) else _DROPPED
+        word = _MISSING if HAS_WORD.search(token) else _DROPPED
         if len(self.ids) < self.known + _UNKNOWN_WORDS:
             self.ids[token] = word
         return word
@@ -283,7 +283,7 @@ class ParagraphClassifier:
         """Both TF-IDF blocks' share of the class scores, one row per text."""
         found, missing = _recall(self._text_memory, texts)
         if missing:
-            new = dict(zip(missing, self._terms.scores([_fold_digits(t) for t in missing])))
+            new = dict(zip(missing, self._terms.scores([fold_digits(t) for t in missing])))
             found.update(new)
             self._remember(self._text_memory, new)
         return np.array([found[t] for t in texts])

@@ -1,33 +1,35 @@
-"""Extractive summaries: rank sentences on a sparse similarity graph, cut, restore order.
+"""Extractive summaries: rank sentences, cut, restore order.
 
 The path is sumy's: every content sentence gets a score, the best ones are
-kept (a count or a ratio) and put back in document order. The score is a
-TextRank centrality (weighted PageRank over a sentence graph of jieba words;
-by default TextRank's word-overlap edges, which measured better than TF-IDF
+kept (a count or a ratio) and put back in document order. Split as sumy is:
+the sentences are ``sentences.py``'s, the graph and its PageRank ``graph.py``'s,
+and this file is the summarizer: the score is the TextRank centrality (by
+default TextRank's word-overlap edges, which measured better than TF-IDF
 cosine and BM25) times cues measured on the gold summaries: position in the
 article, stating a figure, similarity to the title, and a penalty for
 fragments with no end mark (headings, captions). Redundancy removal (MMR) is
 there but off by default: on 2–3-sentence summaries it did not help.
 
 Spam paragraphs (page furniture, as the classifier labels them) are never
-candidates. The graph is sparse: each word links only the ``band`` nearest
-sentences that share it, and each sentence keeps its ``neighbours`` strongest
-edges, so cost grows linearly with article length, never as n×n.
-"""
+candidates."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .graph import SIMILARITIES, SentenceGraph, pagerank, similarity_graph
 from .keywords import content_words, idf_table, keywords
-from .text import normalize, split_sentences
+from .labels import OTHER, SPAM
+from .reader import no_text
+from .sentences import ends_sentence, sentences_of
+from .text import normalize
 
 if TYPE_CHECKING:
     from .annotate import LabeledArticle
@@ -45,16 +47,9 @@ __all__ = [
     "summary_record",
 ]
 
-SIMILARITIES: tuple[str, ...] = ("tfidf", "bm25", "overlap")
-SPAM = "spam"
 DEFAULT_SENTENCES = 3
 
-_END_MARKS = frozenset("。！？!?")
-_CLAUSE_MARKS = frozenset("；;")
-_CLOSERS = "”’\"'」』）)】》〉]}"
 _FIGURE = re.compile(r"\d")
-_BM25_K1 = 1.5
-_BM25_B = 0.75
 
 
 @dataclass(frozen=True)
@@ -65,178 +60,6 @@ class SummarySentence:
     original: str
     paragraph: int
     score: float
-
-
-def sentences_of(line: str) -> list[str]:
-    """The sentences of one paragraph, each an exact substring of ``line``.
-
-    ``split_sentences`` also cuts after ；, but the gold summaries (and Chinese
-    usage) treat ；-joined clauses as one sentence, so such pieces are joined
-    back, taking the original text between them.
-    """
-    spans: list[tuple[int, int]] = []
-    start: int | None = None
-    cursor = 0
-    for piece in split_sentences(line):
-        begin = line.find(piece, cursor)
-        end = begin + len(piece)
-        cursor = end
-        if start is None:
-            start = begin
-        if piece.rstrip(_CLOSERS)[-1:] in _CLAUSE_MARKS:
-            continue
-        spans.append((start, end))
-        start = None
-    if start is not None:
-        spans.append((start, cursor))
-    return [line[a:b] for a, b in spans]
-
-
-def _ends_sentence(text: str) -> bool:
-    return text.rstrip(_CLOSERS)[-1:] in _END_MARKS
-
-
-@dataclass(frozen=True)
-class SentenceGraph:
-    """A symmetric weighted graph over ``size`` sentences, as directed edge arrays."""
-
-    size: int
-    source: np.ndarray
-    target: np.ndarray
-    weight: np.ndarray
-
-    @property
-    def edges(self) -> int:
-        """Undirected edges (each is stored once per direction)."""
-        return len(self.source) // 2
-
-
-def _vectors(
-    tokens: Sequence[Sequence[str]], kind: str, idf: Callable[[str], float]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Flat (sentence, word id, query value, document value) entries, one per distinct word."""
-    vocab: dict[str, int] = {}
-    sent: list[int] = []
-    word: list[int] = []
-    query: list[float] = []
-    doc: list[float] = []
-    lengths = [len(t) for t in tokens]
-    average = (sum(lengths) / len(lengths)) if lengths else 0.0
-    for i, words in enumerate(tokens):
-        counts = Counter(words)
-        if not counts:
-            continue
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        if kind == "overlap":
-            q = d = np.ones_like(tf)
-        else:
-            weights = np.fromiter((idf(w) for w in counts), dtype=np.float64, count=len(counts))
-            if kind == "tfidf":
-                q = (1.0 + np.log(tf)) * weights
-                q = d = q / np.sqrt(np.dot(q, q))
-            else:  # bm25: this sentence as a query (distinct words) and as a document
-                q = np.ones_like(tf)
-                norm = _BM25_K1 * (1.0 - _BM25_B + _BM25_B * lengths[i] / average)
-                d = weights * tf * (_BM25_K1 + 1.0) / (tf + norm)
-        sent.extend([i] * len(counts))
-        word.extend(vocab.setdefault(w, len(vocab)) for w in counts)
-        query.extend(q.tolist())
-        doc.extend(d.tolist())
-    return (
-        np.asarray(sent, dtype=np.int64),
-        np.asarray(word, dtype=np.int64),
-        np.asarray(query, dtype=np.float64),
-        np.asarray(doc, dtype=np.float64),
-    )
-
-
-def similarity_graph(
-    tokens: Sequence[Sequence[str]],
-    *,
-    kind: str = "tfidf",
-    idf: Callable[[str], float] | None = None,
-    neighbours: int | None = 20,
-    band: int | None = 100,
-) -> SentenceGraph:
-    """The sentence-similarity graph of one article, built through an inverted index.
-
-    ``kind``: ``tfidf`` (cosine of sublinear TF-IDF vectors), ``bm25`` (the mean
-    of both directions' BM25 scores, as snownlp's TextRank) or ``overlap``
-    (TextRank's shared words over ``log|a| + log|b|``). A word links each
-    sentence to at most ``band`` sentences on either side in its posting list
-    and each sentence keeps its ``neighbours`` strongest edges (``None``: no cap).
-    Work is O(words × band), so a 5,000-sentence page costs about what fifty
-    100-sentence articles do.
-    """
-    if kind not in SIMILARITIES:
-        raise ValueError(f"unknown similarity {kind!r} (expected one of {', '.join(SIMILARITIES)})")
-    n = len(tokens)
-    idf = idf or (lambda _word: 1.0)
-    sent, word, query, doc = _vectors(tokens, kind, idf)
-    order = np.lexsort((sent, word))
-    sent, word, query, doc = sent[order], word[order], query[order], doc[order]
-    pairs_a: list[np.ndarray] = []
-    pairs_b: list[np.ndarray] = []
-    pairs_w: list[np.ndarray] = []
-    reach = len(sent) - 1 if band is None else min(band, len(sent) - 1)
-    for offset in range(1, reach + 1):
-        same = word[:-offset] == word[offset:]
-        if not same.any():
-            # Posting lists are contiguous: none is longer than this offset.
-            break
-        a, b = sent[:-offset][same], sent[offset:][same]
-        w = (query[:-offset][same] * doc[offset:][same] + query[offset:][same] * doc[:-offset][same]) / 2
-        pairs_a.append(a)
-        pairs_b.append(b)
-        pairs_w.append(w)
-    if not pairs_a:
-        empty = np.zeros(0, dtype=np.int64)
-        return SentenceGraph(n, empty, empty, np.zeros(0))
-    keys, inverse = np.unique(np.concatenate(pairs_a) * n + np.concatenate(pairs_b), return_inverse=True)
-    weight = np.bincount(inverse, weights=np.concatenate(pairs_w))
-    a, b = keys // n, keys % n
-    if kind == "overlap":
-        size = np.log(np.maximum(np.array([len(t) for t in tokens], dtype=np.float64), 1.0))
-        denominator = size[a] + size[b]
-        weight = np.where(denominator > 1e-12, weight / np.where(denominator > 1e-12, denominator, 1.0), 0.0)
-    keep = weight > 0
-    a, b, weight = a[keep], b[keep], weight[keep]
-    source = np.concatenate([a, b])
-    target = np.concatenate([b, a])
-    weights = np.concatenate([weight, weight])
-    if neighbours is not None and len(source):
-        order = np.lexsort((-weights, source))
-        source, target, weights = source[order], target[order], weights[order]
-        first = np.searchsorted(source, source, side="left")
-        kept = (np.arange(len(source)) - first) < neighbours
-        # An edge stays when either end keeps it, so the graph stays symmetric.
-        lo = np.minimum(source[kept], target[kept])
-        hi = np.maximum(source[kept], target[kept])
-        pair_keys, index = np.unique(lo * n + hi, return_index=True)
-        w = weights[kept][index]
-        a, b = pair_keys // n, pair_keys % n
-        source, target, weights = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([w, w])
-    return SentenceGraph(n, source, target, weights)
-
-
-def pagerank(
-    graph: SentenceGraph, *, damping: float = 0.85, tolerance: float = 1e-8, max_iter: int = 200
-) -> np.ndarray:
-    """Weighted PageRank scores (summing to 1); isolated sentences share the teleport mass."""
-    n = graph.size
-    if n == 0:
-        return np.zeros(0)
-    out = np.bincount(graph.source, weights=graph.weight, minlength=n)
-    dangling = out <= 0
-    share = graph.weight / np.where(out > 0, out, 1.0)[graph.source]
-    scores = np.full(n, 1.0 / n)
-    for _ in range(max_iter):
-        spread = np.bincount(graph.target, weights=scores[graph.source] * share, minlength=n)
-        new = (1.0 - damping) / n + damping * (spread + scores[dangling].sum() / n)
-        if np.abs(new - scores).sum() < tolerance:
-            return new
-        scores = new
-    return scores
 
 
 @dataclass(frozen=True)
@@ -414,7 +237,7 @@ class Summarizer:
             raise ValueError("spam paragraphs are never summarized")
         content = [i for i, label in enumerate(labels) if label != SPAM and lines[i].strip()]
         title: int | None = None
-        if len(content) > 1 and not any(_ends_sentence(s) for s in sentences_of(lines[content[0]])):
+        if len(content) > 1 and not any(ends_sentence(s) for s in sentences_of(lines[content[0]])):
             title = content[0]
         body_rank = {p: r for r, p in enumerate(q for q in content if q != title)}
         pool = [
@@ -442,8 +265,8 @@ class Summarizer:
             * (1.0 + self.lead_weight * cue(c.first for c in pool))
             * (1.0 + self.figure_weight * cue(_FIGURE.search(c.text) is not None for c in pool))
             * (1.0 + self.title_weight * title_similarity)
-            * cue(self.other_weight if c.label == "other" else 1.0 for c in pool)
-            * cue(1.0 if _ends_sentence(c.original) else self.fragment_weight for c in pool)
+            * cue(self.other_weight if c.label == OTHER else 1.0 for c in pool)
+            * cue(1.0 if ends_sentence(c.original) else self.fragment_weight for c in pool)
         )
         keep = [i for i, c in enumerate(pool) if topic is None or c.label == topic]
         return [pool[i] for i in keep], scores[keep], [words[i] for i in keep]
@@ -499,7 +322,7 @@ def summarize_article(
     note = None
     if not chosen:
         if not paras:
-            note = f"{article.file}: no text (empty or white space only)"
+            note = no_text(article.file)
         elif all(p.label == SPAM for p in paras):
             note = f"{article.file}: every paragraph is page furniture (spam); nothing to summarize"
         elif topic is not None:

@@ -1,4 +1,4 @@
-"""Labeling many documents on several processes: results in input order, memory bounded.
+"""``--jobs N``: labeling many documents on several processes, results in input order, memory bounded.
 
 Documents are sent to worker processes in chunks of about ``chunk_chars``
 characters; at most two chunks per worker are in flight, so a crawl of any
@@ -17,12 +17,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from parknews.api import classify
+from parknews.model.annotate import LabeledArticle
+from parknews.model.classifier import ParagraphClassifier
+from parknews.model.reader import Document, InputProblem
 
-from .annotate import LabeledArticle
-from .classifier import ParagraphClassifier
-from .reader import Document, InputProblem
-
-__all__ = ["label_documents"]
+__all__ = ["label_in_processes"]
 
 CHUNK_CHARS = 50_000
 _CHUNK_DOCUMENTS = 64
@@ -59,7 +58,7 @@ def _chunks(items: Iterable[Item], chunk_chars: int) -> Iterator[list[Item]]:
         yield chunk
 
 
-def label_documents(
+def label_in_processes(
     model: ParagraphClassifier,
     items: Iterable[Item],
     *,
