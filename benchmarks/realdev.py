@@ -35,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from anchors import fasttext_classifier  # noqa: E402
 
-from parknews.model.classifier import LABELS  # noqa: E402
 from parknews.model.features import Context, contexts  # noqa: E402
+from parknews.model.labels import LABELS  # noqa: E402
 from parknews.model.store import load_model  # noqa: E402
 from parknews.training.dataset import Dataset, load_dataset  # noqa: E402
 from parknews.training.metrics import Report, report  # noqa: E402

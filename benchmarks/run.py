@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from anchors import ANCHORS, fasttext_cv, jieba_loop  # noqa: E402
 
-from parknews.model.parallel import CHUNK_CHARS  # noqa: E402
+from parknews.engine.processes import CHUNK_CHARS  # noqa: E402
 
 SKIPPED = "skipped: not installed"
 REALDEV = ROOT.parent / "shared" / "realdev" / "realdev.jsonl"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from typing import Annotated
 
@@ -10,7 +9,6 @@ import typer
 
 from parknews.model.reader import InputProblem
 
-from . import render
 from .common import (
     DEFAULT_MODEL_DIR,
     ModelOption,
@@ -18,11 +16,10 @@ from .common import (
     fail,
     input_paths,
     load,
-    out,
     utf8_stdout,
     warn,
 )
-from .dask_engine import Engine, EngineOption, OutOption, SchedulerOption
+from .engine import Engine, EngineOption, OutOption, SchedulerOption, require_dask, run_dask
 from .inputs import (
     DateFieldOption,
     HtmlFieldOption,
@@ -34,6 +31,7 @@ from .inputs import (
     documents,
     fields,
 )
+from .output import ClassifyOutput
 
 
 class OutputFormat(str, Enum):
@@ -77,47 +75,50 @@ def classify(
 
     Example: [bold]parknews classify crawl.jsonl.gz --text-field content --id-field url -f jsonl[/]
     """
-    from parknews.model.parallel import label_documents
+    from parknews.engine.processes import label_in_processes
 
     paths = input_paths(paths)
     record_fields = fields(text_field, html_field, id_field, date_field)
     if engine is Engine.dask:
         if input is not InputKind.auto or record_fields.named:
             raise fail("--input and the --*-field options go with --engine local", code=2)
-        from .dask_engine import classify_on_dask
-
         if jobs != 1:
             raise fail("--jobs goes with --engine local; a Dask cluster has its own workers", code=2)
+        require_dask()
+        model = load(model_dir)
         utf8_stdout(table=fmt is OutputFormat.table)
-        classify_on_dask(paths, model_dir=model_dir, fmt=fmt.value, scheduler=scheduler, out_dir=out_dir)
+        # Part files are JSONL whatever --format says; the writer is for stdout.
+        dask_output = ClassifyOutput(fmt.value if out_dir is None else "jsonl", model.labels)
+        run_dask(
+            paths,
+            model=model,
+            model_dir=model_dir,
+            command="classify",
+            scheduler=scheduler,
+            out_dir=out_dir,
+            split=True,
+            emit=lambda o: dask_output.write(o.result, where=o.file, empty=o.empty),
+            # Streamed JSONL is rendered by the workers; part files are written by them anyway.
+            then=dask_output.finish if out_dir is None else None,
+        )
         return
     if scheduler is not None or out_dir is not None:
         raise fail("--scheduler and --out go with --engine dask", code=2)
     model = load(model_dir)
     utf8_stdout(table=fmt is OutputFormat.table)
     extra = ("record", "id", "date") if any_export(paths, record_fields) else ()
-    csv_writer = render.CsvWriter(sys.stdout, model.labels, extra=extra) if fmt is OutputFormat.csv else None
+    output = ClassifyOutput(fmt.value, model.labels, extra=extra)
     failed = 0
-    # JSONL is rendered where the article was labeled, so --jobs parallelizes it too.
-    finish = render.jsonl_text if fmt is OutputFormat.jsonl else None
     items = documents(paths, input=input, record_fields=record_fields)
-    for item, article in label_documents(model, items, jobs=jobs, finish=finish):
+    # JSONL is rendered where the article was labeled (output.finish), so --jobs parallelizes it too.
+    for item, result in label_in_processes(model, items, jobs=jobs, finish=output.finish):
         if isinstance(item, InputProblem):
             warn(item.message)
             failed += 1
             continue
         if item.warning:
             warn(item.warning)
-        if finish is not None:
-            if not article:  # no records: the file had no paragraphs
-                warn(f"{item.where}: no text (empty or white space only)")
-            sys.stdout.write(article)
-            continue
-        if not article.paragraphs:
-            warn(f"{item.where}: no text (empty or white space only)")
-        if csv_writer is not None:
-            csv_writer.write(article)
-        elif article.paragraphs:
-            out.print(render.article_table(article))
+        empty = not result if isinstance(result, str) else not result.paragraphs
+        output.write(result, where=item.where, empty=empty)
     if failed:
         raise typer.Exit(1)

@@ -8,11 +8,12 @@ import sys
 import tempfile
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parknews.model.reader import STDIN, InputProblem
+from parknews.model.labels import OTHER, SPAM, TOPICS
+from parknews.model.reader import STDIN, InputProblem, no_text
 
 from . import render
 from .common import (
@@ -21,7 +22,9 @@ from .common import (
     PathsArgument,
     fail,
     input_paths,
+    label_choices,
     load,
+    spoken,
     utf8_stdout,
     warn,
 )
@@ -42,14 +45,16 @@ class CleanFormat(str, Enum):
     jsonl = "jsonl"
 
 
-class Droppable(str, Enum):
-    spam = "spam"
-    other = "other"
-    recruitment = "recruitment"
-    investment = "investment"
-    talent = "talent"
-    services = "services"
+# Furniture first, then off-topic content, then the topics: the order the help lists them in.
+DROPPABLE = (SPAM, OTHER, *(label for label in TOPICS if label != OTHER))
 
+if TYPE_CHECKING:
+
+    class Droppable(str, Enum):
+        """For the type checker; the members are the labels in ``DROPPABLE``."""
+
+else:
+    Droppable = label_choices("Droppable", DROPPABLE)
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -101,8 +106,8 @@ def clean(
         typer.Option(
             "--drop",
             metavar="LABEL",
-            help="Labels to take out (repeatable): spam, other, recruitment, investment, talent or services.",
-            show_default="spam",
+            help=f"Labels to take out (repeatable): {spoken(DROPPABLE)}.",
+            show_default=SPAM,
         ),
     ] = None,
     model_dir: ModelOption = DEFAULT_MODEL_DIR,
@@ -135,7 +140,7 @@ def clean(
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise fail(f"cannot create {out_dir}: {exc.strerror or exc}") from None
-    dropped_labels = {d.value for d in drop} if drop else {"spam"}
+    dropped_labels = {d.value for d in drop} if drop else {SPAM}
     model = load(model_dir)
     utf8_stdout(table=False)
     failed = 0
@@ -150,7 +155,7 @@ def clean(
             warn(item.warning)
         result = clean_article(classify(item, model=model), drop=dropped_labels)
         if not result.article.paragraphs:
-            warn(f"{item.where}: no text (empty or white space only)")
+            warn(no_text(item.where))
         if fmt is CleanFormat.jsonl:
             render.write_jsonl(sys.stdout, [clean_record(result)])
         elif out_dir is not None:

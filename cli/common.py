@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -93,6 +94,20 @@ PathsArgument = Annotated[
         show_default=False,
     ),
 ]
+
+
+def spoken(labels: Sequence[str]) -> str:
+    """``a, b or c``, for help texts."""
+    return ", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else "".join(labels)
+
+
+def label_choices(name: str, labels: Sequence[str]) -> type[Enum]:
+    """A ``str`` Enum of ``labels`` (from ``parknews.model.labels``) for a Typer option.
+
+    Typer turns an Enum into its choices, for help and for the error on a bad value;
+    building it from the vocabulary keeps the label names written in one place.
+    """
+    return Enum(name, [(label, label) for label in labels], type=str)  # type: ignore[return-value]
 
 
 def stdin_is_terminal() -> bool:

@@ -1,4 +1,4 @@
-"""``parknews data``: validate the labeled corpus, count it, regenerate script variants."""
+"""``parknews data``: validate the labeled corpus, count it, regenerate script variants and the IDF table."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from parknews.model.errors import ParknewsError
+from parknews.model.labels import LABELS
 
 from . import render
 from .common import DataOption, err, fail, needs, out
@@ -39,7 +40,7 @@ def stats(data: DataOption = None) -> None:
     for source in sources:
         table.add_column(source, justify="right")
     table.add_column("all but generated", justify="right")
-    for label in render.LABEL_STYLES:
+    for label in LABELS:
         table.add_row(
             render.label_text(label),
             *(str(st.labels_by_source[s][label]) for s in sources),
@@ -126,3 +127,41 @@ def agreement_cmd(data: DataOption = None) -> None:
     )
     for doc, index, first, second, text in result.disagreements:
         out.print(f"  {doc}:{index} corpus={first} second={second} | {text[:60]}")
+
+
+@app.command()
+def idf(
+    data: DataOption = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Where to write the table.",
+            show_default="model/resources/idf.json",
+        ),
+    ] = None,
+) -> None:
+    """Rebuild the IDF table the keywords and the summary graph read, from the corpus.
+
+    One document per article group (an article and its script variants count once);
+    words seen in one group only are left out and get the table's default. Writing over
+    the shipped table changes keywords and summary scores: re-measure them after.
+
+    Example: [bold]parknews data idf --out /tmp/idf.json[/]
+    """
+    from parknews.model import keywords
+    from parknews.training.dataset import load_dataset
+    from parknews.training.idf import write_idf
+
+    try:
+        dataset = load_dataset(data)
+    except ParknewsError as exc:
+        raise fail(str(exc)) from None
+    # The table the package reads: model/resources/ in a checkout (an editable install).
+    target = out_file if out_file is not None else Path(keywords.__file__).parent / "resources" / "idf.json"
+    try:
+        write_idf(dataset, target)
+    except OSError as exc:
+        raise fail(f"cannot write {target}: {exc.strerror or exc}") from None
+    err.print(f"IDF of {len(dataset.articles)} articles written to {target}")

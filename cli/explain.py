@@ -12,9 +12,21 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from parknews.model.labels import LABELS
 from parknews.model.reader import InputProblem
 
-from .common import DEFAULT_MODEL_DIR, ModelOption, fail, input_paths, load, out, utf8_stdout, warn
+from .common import (
+    DEFAULT_MODEL_DIR,
+    ModelOption,
+    fail,
+    input_paths,
+    label_choices,
+    load,
+    out,
+    spoken,
+    utf8_stdout,
+    warn,
+)
 from .inputs import (
     HtmlFieldOption,
     IdFieldOption,
@@ -35,13 +47,13 @@ class ExplainFormat(str, Enum):
     json = "json"
 
 
-class Label(str, Enum):
-    recruitment = "recruitment"
-    investment = "investment"
-    talent = "talent"
-    services = "services"
-    spam = "spam"
-    other = "other"
+if TYPE_CHECKING:
+
+    class Label(str, Enum):
+        """For the type checker; the members are the labels in ``LABELS``."""
+
+else:
+    Label = label_choices("Label", LABELS)
 
 
 def _feature_table(title: str, rows: list[Contribution], style: str) -> Table:
@@ -108,7 +120,7 @@ def explain(
             "--against",
             "-a",
             metavar="LABEL",
-            help="Compare with this label: recruitment, investment, talent, services, spam or other.",
+            help=f"Compare with this label: {spoken(LABELS)}.",
             show_default="runner-up",
         ),
     ] = None,

@@ -35,7 +35,7 @@ def install() -> None:
     from rich.console import Console
 
     if hasattr(Console, "on_broken_pipe"):
-        Console.on_broken_pipe = _quiet_console_exit  # type: ignore[method-assign]
+        Console.on_broken_pipe = _quiet_console_exit  # type: ignore[method-assign,assignment]
 
 
 class QuietPipeGroup(TyperGroup):

@@ -6,13 +6,20 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from parknews.model.annotate import LabeledArticle, records
+from parknews.model.labels import SPAM
+
+if TYPE_CHECKING:
+    from parknews.model.summarize import ArticleSummary
+    from parknews.training.metrics import Report
+    from parknews.training.summaries import SummaryReport
+    from parknews.training.sweep import SplitReport
 
 LABEL_STYLES: dict[str, str] = {
     "recruitment": "bold green",
@@ -35,7 +42,7 @@ def article_table(article: LabeledArticle) -> Table:
     table.add_column("p", justify="right", no_wrap=True)
     table.add_column("paragraph", ratio=1, overflow="fold")
     for p in article.paragraphs:
-        style = "dim" if p.label == "spam" else ""
+        style = "dim" if p.label == SPAM else ""
         table.add_row(
             str(p.paragraph), label_text(p.label), f"{p.score:.2f}", Text(p.text.strip(), style=style)
         )
@@ -93,7 +100,7 @@ class CsvWriter:
         self._stream.flush()
 
 
-def report_table(title: str, rep: Any) -> Table:
+def report_table(title: str, rep: Report) -> Table:
     """Per-class precision/recall/F1 with macro-F1 and accuracy in the caption."""
     table = Table(title=title, title_justify="left")
     for column in ("label", "precision", "recall", "F1", "support"):
@@ -107,7 +114,7 @@ def report_table(title: str, rep: Any) -> Table:
     return table
 
 
-def confusion_table(rep: Any) -> Table:
+def confusion_table(rep: Report) -> Table:
     table = Table(title="confusion (rows: true, columns: predicted)", title_justify="left")
     table.add_column("")
     for label in rep.labels:
@@ -117,7 +124,7 @@ def confusion_table(rep: Any) -> Table:
     return table
 
 
-def print_report(console: Console, title: str, rep: Any) -> None:
+def print_report(console: Console, title: str, rep: Report) -> None:
     console.print(report_table(title, rep))
     console.print(confusion_table(rep))
 
@@ -132,7 +139,7 @@ def _base_colour(label: str) -> str:
     return LABEL_STYLES.get(label, "white").replace("bold ", "")
 
 
-def summary_view(summary: Any) -> Any:
+def summary_view(summary: ArticleSummary) -> RenderableType:
     """The summary of one article: its sentences as in the input, in order, then its keywords."""
     from rich.console import Group
 
@@ -151,7 +158,7 @@ def summary_view(summary: Any) -> Any:
     return Group(heading, rows, Text(""))
 
 
-def summary_text(summary: Any) -> str:
+def summary_text(summary: ArticleSummary) -> str:
     """The summary of one article as plain lines for a pipe or a file: the file name, each
     sentence as in the input on its own line, ``keywords: …``, then a blank line; no wrapping."""
     lines = [summary.article.file + (f" (topic: {summary.topic})" if summary.topic else "")]
@@ -184,7 +191,7 @@ def label_share_bar(labels: Iterable[str], width: int = _BAR_WIDTH) -> Text:
     return bar + legend
 
 
-def analysis_view(summary: Any) -> Any:
+def analysis_view(summary: ArticleSummary) -> RenderableType:
     """An article to read: each paragraph coloured by label, summary sentences highlighted in place."""
     from rich.console import Group
     from rich.panel import Panel
@@ -198,7 +205,7 @@ def analysis_view(summary: Any) -> Any:
     body.add_column(no_wrap=True)
     body.add_column(ratio=1, overflow="fold")
     for p in article.paragraphs:
-        colour = "dim " + _base_colour(p.label) if p.label == "spam" else _base_colour(p.label)
+        colour = "dim " + _base_colour(p.label) if p.label == SPAM else _base_colour(p.label)
         text = Text(p.text.strip(), style=colour)
         cursor = 0
         for original in chosen.get(p.paragraph, []):
@@ -208,7 +215,7 @@ def analysis_view(summary: Any) -> Any:
                 cursor = start + len(original)
         marker = "★" if p.paragraph in chosen else ""
         body.add_row(f"{marker}{p.paragraph}", label_text(p.label), text)
-    footer: list[Any] = []
+    footer: list[RenderableType] = []
     if summary.keywords:
         footer.append(Text("keywords: " + " · ".join(summary.keywords), style="cyan"))
     if article.paragraphs:
@@ -220,7 +227,7 @@ def analysis_view(summary: Any) -> Any:
     return Panel(Group(body, Text(""), *footer, legend), title=title, title_align="left")
 
 
-def summary_scores_table(title: str, report: Any) -> Table:
+def summary_scores_table(title: str, report: SummaryReport) -> Table:
     """ROUGE of each system and the spam sentences it chose; the margin over the best baseline below."""
     table = Table(title=title, title_justify="left")
     for column in ("system", "ROUGE-1", "ROUGE-2", "ROUGE-L", "spam sentences", "sentences"):
@@ -244,7 +251,7 @@ def summary_scores_table(title: str, report: Any) -> Table:
     return table
 
 
-def sweep_table(split: Any, top: int = 5) -> Any:
+def sweep_table(split: SplitReport, top: int = 5) -> RenderableType:
     """The two-fold sweep: the settings each half chose, held-out scores, and the best settings overall."""
     from rich.console import Group
 

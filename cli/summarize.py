@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from parknews.model.errors import ParknewsError
+from parknews.model.labels import TOPICS
 from parknews.model.reader import InputProblem, read_documents
 
 from . import render
@@ -24,27 +24,31 @@ from .common import (
     err,
     fail,
     input_paths,
+    label_choices,
     load,
     out,
+    spoken,
     utf8_stdout,
     warn,
 )
-from .dask_engine import Engine, EngineOption, OutOption, SchedulerOption
+from .engine import Engine, EngineOption, OutOption, SchedulerOption, require_dask, run_dask
+from .output import SummaryOutput, note, summary_rows
 from .train import MetricsFormat, MetricsFormatOption
 
 if TYPE_CHECKING:
     from parknews.model.classifier import ParagraphClassifier
     from parknews.model.summarize import ArticleSummary
+    from parknews.training.summaries import Scores, SummaryReport
 
 
-class Topic(str, Enum):
-    """Every label but spam: furniture is never summarized."""
+if TYPE_CHECKING:
 
-    recruitment = "recruitment"
-    investment = "investment"
-    talent = "talent"
-    services = "services"
-    other = "other"
+    class Topic(str, Enum):
+        """For the type checker; the members are the labels in ``TOPICS``."""
+
+else:
+    # Every label but spam: furniture is never summarized.
+    Topic = label_choices("Topic", TOPICS)
 
 
 class SummaryFormat(str, Enum):
@@ -68,14 +72,9 @@ TopicOption = Annotated[
         "--topic",
         "-t",
         metavar="LABEL",
-        help="Summarize only the paragraphs of this label: recruitment, investment, talent, services "
-        "or other.",
+        help=f"Summarize only the paragraphs of this label: {spoken(TOPICS)}.",
     ),
 ]
-
-
-def _note(message: str) -> None:
-    err.print(f"[cyan]note:[/] {escape(message)}", markup=True, highlight=False)
 
 
 def _check_count(sentences: int | None, ratio: float | None) -> None:
@@ -113,18 +112,7 @@ def _summaries(
             ratio=ratio,
             topic=topic.value if topic is not None else None,
         )
-        if summary.note:
-            _note(summary.note)
         yield summary
-
-
-def show_summary(summary: ArticleSummary, *, plain: bool) -> None:
-    """``--format text``: plain lines into a pipe or file, a rich view in a terminal."""
-    if plain:
-        sys.stdout.write(render.summary_text(summary))
-        sys.stdout.flush()
-    else:
-        out.print(render.summary_view(summary))
 
 
 def summarize(
@@ -154,38 +142,40 @@ def summarize(
 
     Example: [bold]parknews summarize seeds/ --sentences 2 --topic recruitment[/]
     """
-    from parknews.model.summarize import summary_record
-
     paths = input_paths(paths)
     _check_count(sentences, ratio)
+    topic_label = topic.value if topic is not None else None
+    # In a terminal, a rich view; into a pipe or file, plain lines a script can take apart.
+    plain = fmt is SummaryFormat.text and not sys.stdout.isatty()
     if engine is Engine.dask:
-        from .dask_engine import summarize_on_dask
+        require_dask()
+        from functools import partial
 
-        summarize_on_dask(
+        from parknews.api import summarize as summarize_text
+
+        dask_output = SummaryOutput(fmt.value, plain=not sys.stdout.isatty())
+        run_dask(
             paths,
+            model=load(model_dir),
             model_dir=model_dir,
-            fmt=fmt.value,
+            command="summarize",
             scheduler=scheduler,
             out_dir=out_dir,
-            sentences=sentences,
-            ratio=ratio,
-            topic=topic.value if topic is not None else None,
+            split=False,
+            emit=lambda o: dask_output.write(o.result),
+            then=partial(summarize_text, sentences=sentences, ratio=ratio, topic=topic_label),
+            rows=summary_rows,
+            options={"sentences": sentences, "ratio": ratio, "topic": topic_label},
         )
         return
     if scheduler is not None or out_dir is not None:
         raise fail("--scheduler and --out go with --engine dask", code=2)
     model = load(model_dir)
-    # In a terminal, a rich view; into a pipe or file, plain lines a script can take apart.
-    plain = fmt is SummaryFormat.text and not sys.stdout.isatty()
     utf8_stdout(table=fmt is not SummaryFormat.jsonl and not plain)
+    output = SummaryOutput(fmt.value, plain=plain)
     failed: list[str] = []
     for summary in _summaries(model, paths, sentences=sentences, ratio=ratio, topic=topic, failed=failed):
-        if fmt is SummaryFormat.jsonl:
-            from parknews.model.annotate import origin
-
-            render.write_jsonl(sys.stdout, [{**summary_record(summary), **origin(summary.article)}])
-        else:
-            show_summary(summary, plain=plain)
+        output.write(summary)
     if failed:
         raise typer.Exit(1)
 
@@ -209,6 +199,8 @@ def analyze(
     utf8_stdout(table=True)
     failed: list[str] = []
     for summary in _summaries(model, paths, sentences=sentences, ratio=ratio, topic=topic, failed=failed):
+        if summary.note:
+            note(summary.note)
         out.print(render.analysis_view(summary))
     if failed:
         raise typer.Exit(1)
@@ -246,7 +238,9 @@ def evaluate_summaries(
     Example: [bold]parknews evaluate-summaries --sweep[/]
     """
     from parknews.training.dataset import load_dataset
-    from parknews.training.summaries import DEFAULT_GOLD, evaluate_summaries, load_gold, split_sweep
+    from parknews.training.gold import DEFAULT_GOLD, load_gold
+    from parknews.training.summaries import evaluate_summaries
+    from parknews.training.sweep import split_sweep
 
     model = load(model_dir)
     try:
@@ -259,7 +253,7 @@ def evaluate_summaries(
     if trained_on_it:
         warn("the classifier was trained on these articles: its labels here are better than on new text")
     if report.without_gold:
-        _note(f"{report.without_gold} articles have no gold summary yet and are not scored")
+        note(f"{report.without_gold} articles have no gold summary yet and are not scored")
     split = None
     if sweep:
         with err.status("sweeping…") as status:
@@ -287,12 +281,12 @@ def evaluate_summaries(
         out.print(render.sweep_table(split))
 
 
-def _rounded(scores: Any) -> dict[str, Any]:
+def _rounded(scores: Scores) -> dict[str, Any]:
     row = dataclasses.asdict(scores)
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
 
 
-def _summary_scores(report: Any) -> dict[str, Any]:
+def _summary_scores(report: SummaryReport) -> dict[str, Any]:
     return {
         "articles": report.docs,
         "without_gold": report.without_gold,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -10,7 +10,7 @@ from .classifier import ParagraphClassifier
 from .reader import Document
 from .text import paragraphs
 
-__all__ = ["LabeledArticle", "LabeledParagraph", "label_article", "label_documents", "origin", "records"]
+__all__ = ["LabeledArticle", "LabeledParagraph", "label_article", "origin", "records"]
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,6 @@ def label_article(
         date=document.date,
         title=document.title,
     )
-
-
-def label_documents(model: ParagraphClassifier, documents: Iterable[Document]) -> Iterator[LabeledArticle]:
-    for document in documents:
-        yield label_article(model, document)
 
 
 def records(article: LabeledArticle) -> Iterator[dict[str, Any]]:

@@ -30,12 +30,12 @@ import numpy as np
 # The private names are word_terms' and char_terms' own steps: the batched path
 # must compute exactly those features (tests compare it with the scikit-learn
 # pipeline, which calls the public functions themselves).
-from .features import _HAS_WORD, MAX_FEATURE_CHARS, Context, _fold_digits, contexts, layout_key, layout_vector
+from .features import HAS_WORD, MAX_FEATURE_CHARS, Context, contexts, fold_digits, layout_key, layout_vector
+from .labels import LABELS
 from .segment import cut_lines, requested_backend
 
 __all__ = ["LABELS", "ParagraphClassifier", "Prediction", "TermBlock"]
 
-LABELS: tuple[str, ...] = ("recruitment", "investment", "talent", "services", "spam", "other")
 
 _MISSING = -1  # a word with letters the model has never seen: it breaks word pairs
 _DROPPED = -2  # white space or punctuation: word_terms drops it, so pairs join across it
@@ -205,7 +205,7 @@ class _WordIndex:
         self.pairs = _KeyTable(keys, np.array([c for _, _, c in pairs], dtype=np.int64))
 
     def _classify_token(self, token: str) -> int:
-        word = _MISSING if _HAS_WORD.search(token) else _DROPPED
+        word = _MISSING if HAS_WORD.search(token) else _DROPPED
         if len(self.ids) < self.known + _UNKNOWN_WORDS:
             self.ids[token] = word
         return word
@@ -404,7 +404,7 @@ class ParagraphClassifier:
         if missing:
             new: dict[str, np.ndarray] = {}
             for batch in _batches(missing):
-                new.update(zip(batch, self._terms.scores([_fold_digits(t) for t in batch])))
+                new.update(zip(batch, self._terms.scores([fold_digits(t) for t in batch])))
             found.update(new)
             self._remember(self._text_memory, new)
         return np.array([found[t] for t in texts])

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .annotate import LabeledArticle, LabeledParagraph, origin
+from .labels import SPAM
 
 __all__ = ["CleanArticle", "clean_article", "clean_record"]
-
-SPAM = "spam"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DataError", "InputError", "ModelError", "ParknewsError"]
+__all__ = ["DataError", "EngineError", "InputError", "ModelError", "ParknewsError"]
 
 
 class ParknewsError(Exception):
@@ -19,3 +19,7 @@ class DataError(ParknewsError):
 
 class InputError(ParknewsError):
     """An input path or file cannot be used."""
+
+
+class EngineError(ParknewsError):
+    """A Dask cluster cannot be used, or ``--out`` holds another run's parts."""

@@ -102,7 +102,7 @@ def _layout_contributions(
     model: ParagraphClassifier, ctx: features.Context, diff: np.ndarray
 ) -> list[Contribution]:
     weights = getattr(model, "layout_weights", None)
-    if weights is None:
+    if weights is None or model.layout_mean is None or model.layout_scale is None:
         return []
     raw = np.asarray(features.layout_vector(ctx), dtype=np.float64)
     values = (raw - model.layout_mean) / model.layout_scale

@@ -86,23 +86,23 @@ def contexts(lines: Sequence[str]) -> list[Context]:
 
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_HAS_WORD = re.compile(r"\w")
+HAS_WORD = re.compile(r"\w")
 
 
-def _fold_digits(text: str) -> str:
+def fold_digits(text: str) -> str:
     # 53.78亿元 and 460.587亿元 should share features; the amount itself is noise.
     return _DIGITS.sub("0", text.lower())
 
 
 def word_terms(ctx: Context) -> list[str]:
     """jieba words and adjacent word pairs of the paragraph."""
-    words = [w for w in cut(_fold_digits(ctx.text)) if _HAS_WORD.search(w)]
+    words = [w for w in cut(fold_digits(ctx.text)) if HAS_WORD.search(w)]
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 def char_terms(ctx: Context) -> list[str]:
     """Character 1- to 3-grams of the paragraph, white space removed."""
-    text = _fold_digits(ctx.text).replace(" ", "")
+    text = fold_digits(ctx.text).replace(" ", "")
     grams = list(text)
     grams += [text[i : i + 2] for i in range(len(text) - 1)]
     grams += [text[i : i + 3] for i in range(len(text) - 2)]

@@ -1,7 +1,7 @@
 """Content words and keywords of an article: jieba words weighted by TF-IDF.
 
 The IDF table (``resources/idf.json``) is built from the labeled corpus by
-``parknews.training.summaries.build_idf`` and ships with the package, as does
+``parknews.training.idf.build_idf`` (``parknews data idf``) and ships with the package, as does
 the stop-word list; both are read on first use, once, under a lock. Words
 the table has never seen count as rare (the table's ``default``).
 """

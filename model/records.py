@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from .reader import _GZIP_ERRORS, STDIN, Document, InputProblem, decode, open_input
+from .decode import GZIP_ERRORS, STDIN, Document, InputProblem, decode, open_input
 
 __all__ = ["TEXT_FIELDS", "RecordFields", "export_kind", "read_records"]
 
@@ -151,9 +151,9 @@ def read_records(
     line = 0
     try:
         with open_input(name, stdin) as handle:
-            stream = handle if isinstance(handle, io.BufferedIOBase) else io.BufferedReader(handle)  # type: ignore[arg-type]
+            stream = handle if isinstance(handle, io.BufferedIOBase) else io.BufferedReader(handle)  # type: ignore[arg-type,type-var]
             if kind == "sniff":
-                kind = "jsonl" if stream.peek(1)[:64].lstrip()[:1] in (b"{", b"") else "csv"  # type: ignore[attr-defined]
+                kind = "jsonl" if stream.peek(1)[:64].lstrip()[:1] in (b"{", b"") else "csv"  # type: ignore[attr-defined,union-attr]
             rows = _jsonl_rows(stream, shown) if kind == "jsonl" else _csv_rows(stream, shown)
             for line, row, encoding in rows:
                 if isinstance(row, str):
@@ -166,7 +166,7 @@ def read_records(
                         yield InputProblem(name, f"{shown}: {exc} among the columns {', '.join(row)}")
                         return
                     yield InputProblem(name, f"{shown}:{line}: {exc}")
-    except _GZIP_ERRORS as exc:
+    except GZIP_ERRORS as exc:
         yield InputProblem(name, f"{shown}:{line + 1}: damaged gzip data from here on ({exc})")
     except UnicodeDecodeError as exc:
         yield InputProblem(name, f"{shown}:{line + 1}: not {exc.encoding} from here on; the rest is skipped")
@@ -219,8 +219,8 @@ def _csv_encoding(stream: io.BufferedReader) -> str:
 
 
 def _csv_rows(stream: BinaryIO, shown: str) -> Iterator[Row]:
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
-    encoding = _csv_encoding(buffered)
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type,type-var]
+    encoding = _csv_encoding(buffered)  # type: ignore[arg-type]
     text = io.TextIOWrapper(buffered, encoding=encoding, newline="")
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     reader = csv.reader(text)

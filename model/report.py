@@ -25,14 +25,12 @@ from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from .annotate import LabeledArticle
-from .classifier import LABELS
 from .keywords import keywords
+from .labels import LABELS, SPAM, TOPICS
 from .text import normalize
 
 __all__ = ["CrawlReport", "article_month", "article_site"]
 
-SPAM = "spam"
-TOPICS = tuple(label for label in LABELS if label != SPAM)
 COLOURS = {
     "recruitment": "#2e9d57",
     "investment": "#d4a017",

@@ -21,9 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from .classifier import LABELS, ParagraphClassifier, TermBlock
+from .classifier import ParagraphClassifier, TermBlock
 from .errors import ModelError
 from .features import FEATURES_VERSION, LAYOUT_NAMES
+from .labels import LABELS
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "check_replaceable", "load_model", "save_model"]
 
@@ -93,7 +94,8 @@ def save_model(model: ParagraphClassifier, directory: str | os.PathLike[str]) ->
         vocabulary = {"words": _vocabulary(model.words), "chars": _vocabulary(model.chars)}
         (staging / _VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), "utf-8")
         with (staging / _WEIGHTS).open("wb") as handle:
-            np.savez(handle, **_arrays(model))
+            # numpy's stubs read **kwds as savez's allow_pickle flag.
+            np.savez(handle, **_arrays(model))  # type: ignore[arg-type]
         manifest = {
             **model.manifest,
             "format": FORMAT,

@@ -107,8 +107,13 @@ def paragraphs(text: str) -> list[Paragraph]:
     return [Paragraph(i, line) for i, line in enumerate(lines)]
 
 
-_END_MARKS = frozenset("。！？!?；;")
-_CLOSERS = frozenset("”’\"'」』）)】》〉]}")
+# Sentence marks, shared with the summarizer (model/sentences.py): a sentence ends at one
+# of END_MARKS; split_sentences also cuts after CLAUSE_MARKS, which sentences_of joins back.
+END_MARKS = frozenset("。！？!?")
+CLAUSE_MARKS = frozenset("；;")
+CLOSERS = frozenset("”’\"'」』）)】》〉]}")
+_END_MARKS = END_MARKS | CLAUSE_MARKS
+_CLOSERS = CLOSERS
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9=&/%#_.-]")
 
 

@@ -79,15 +79,49 @@ def test_variants_file_is_reproducible(corpus: Dataset) -> None:
 def test_second_annotator_agreement_is_reported(corpus: Dataset) -> None:
     result = agreement(corpus)
     assert result.n >= 400
-    assert 0.0 < result.kappa <= 1.0
+    assert result.observed == pytest.approx(1 - len(result.disagreements) / result.n)
+    # Chance agreement is well above zero on six labels, so kappa sits a little below observed.
+    assert 0.9 < result.kappa < result.observed
+
+
+def test_kappa_is_cohens(tmp_path: Path) -> None:
+    """A case worked by hand: 10 paragraphs, 8 agreements; chance 0.5·0.6 + 0.5·0.4 = 0.5."""
+    first = ["spam"] * 5 + ["other"] * 5
+    second = ["spam"] * 4 + ["other"] + ["other"] * 4 + ["spam"]
+    data = tmp_path / "data.jsonl"
+    data.write_text(
+        "".join(
+            json.dumps({"text": f"第{i}段。", "label": label, "doc": "d", "source": "authored"}) + "\n"
+            for i, label in enumerate(first)
+        ),
+        "utf-8",
+    )
+    marks = tmp_path / "second.jsonl"
+    marks.write_text(
+        "".join(json.dumps({"doc": "d", "i": i, "label": l}) + "\n" for i, l in enumerate(second))
+    )
+    result = agreement(load_dataset([data]), marks)
+    assert (result.n, result.observed, len(result.disagreements)) == (10, 0.8, 2)
+    assert result.kappa == pytest.approx((0.8 - 0.5) / (1 - 0.5))
 
 
 def test_data_stats_command_prints_counts() -> None:
     result = CliRunner().invoke(app, ["data", "stats"])
     assert result.exit_code == 0, result.output
     assert "recruitment" in result.stdout and "articles by script" in result.stdout
-    counts = Counter(line.split()[1] for line in result.stdout.splitlines() if line.startswith("│ "))
-    assert counts
+    rows = {
+        cells[0]: cells[1:]
+        for line in result.stdout.splitlines()
+        if line.startswith("│ ")
+        for cells in [[c.strip() for c in line.strip("│ ").split("│")]]
+    }
+    corpus = load_dataset()
+    original = [a for a in corpus.articles if a.source != GENERATED]
+    counts = Counter(label for a in original for label in a.labels)
+    # The last column ("all but generated") is the corpus itself, label by label.
+    assert {label: int(rows[label][-1]) for label in LABELS} == {label: counts[label] for label in LABELS}
+    assert int(rows["paragraphs"][-1]) == sum(counts.values())
+    assert int(rows["articles"][-1]) == len(original)
 
 
 def test_data_stats_rejects_bad_files(tmp_path: Path) -> None:

@@ -13,8 +13,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from parknews.cli import dask_engine
+from parknews.api import load_model
+from parknews.cli import render
 from parknews.cli.app import app
+from parknews.engine.cluster import connect, run_on_dask
+from parknews.engine.parts import PLAN_FILE
+from parknews.engine.plan import Limits, make_plan
+from parknews.model.errors import EngineError
+from parknews.model.reader import no_text
 from parknews.training.dataset import load_dataset
 
 from .conftest import SEEDS_DIR
@@ -62,11 +68,34 @@ def awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture
-def tiny_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Parts of a few KB: the seeds are split and the corpus makes a hundred partitions."""
-    monkeypatch.setattr(dask_engine, "PART_BYTES", 4096)
-    monkeypatch.setattr(dask_engine, "MIN_PART_BYTES", 2048)
+# Parts of a few KB: the seeds are split and the corpus makes a hundred partitions.
+TINY = Limits(part_bytes=4096, min_part_bytes=2048)
+
+
+def run_tiny(
+    inputs: list[str], *, model: Path, scheduler: str, out: Path | None = None, plan: Any = None
+) -> tuple[str, list[str], Any]:
+    """``classify -f jsonl`` through the engine's library API with tiny parts: stdout, warnings, report."""
+    written: list[str] = []
+    warnings: list[str] = []
+
+    def emit(outcome: Any) -> None:
+        if outcome.empty:  # said by the command's writer, as in a local run
+            warnings.append(no_text(outcome.file))
+        written.append(outcome.result)
+
+    report = run_on_dask(
+        plan if plan is not None else make_plan(inputs, split=True, limits=TINY),
+        model=load_model(model),
+        model_dir=model,
+        command="classify",
+        scheduler=scheduler,
+        out_dir=out,
+        emit=emit,
+        warn=warnings.append,
+        then=render.jsonl_text if out is None else None,
+    )
+    return "".join(written), warnings, report
 
 
 def classify(*args: str, model: Path, input: str | None = None) -> Any:
@@ -83,12 +112,11 @@ def parts_text(folder: Path) -> str:
 
 def split_files(folder: Path) -> set[str]:
     """Files whose paragraphs went to more than one part (pieces carry byte ranges)."""
-    plan = json.loads((folder / dask_engine.PLAN_FILE).read_text("utf-8"))
+    plan = json.loads((folder / PLAN_FILE).read_text("utf-8"))
     names = [identity[0] for ids in plan["parts"].values() for identity in ids if len(identity) == 5]
     return {Path(n).name for n in names if names.count(n) > 1}
 
 
-@pytest.mark.usefixtures("tiny_parts")
 def test_dask_gives_the_single_process_records(
     small_model: Path, scheduler: str, corpus: Path, awkward: Path, tmp_path: Path
 ) -> None:
@@ -104,17 +132,20 @@ def test_dask_gives_the_single_process_records(
     assert sorted(streamed.stderr.splitlines()) == sorted(local.stderr.splitlines())
     assert all(name in streamed.stderr for name in ("h_nul_late.txt", "g_empty.txt", "e_broken_byte.txt"))
 
-    written = on_dask(*inputs, "--out", str(tmp_path / "out"), model=small_model, scheduler=scheduler)
-    assert written.exit_code == 1, written.output
-    assert written.stdout == ""
-    assert parts_text(tmp_path / "out") == local.stdout
-    # Large files were labelled in pieces, whatever their encoding, with the same records.
-    split = split_files(tmp_path / "out")
+    # Tiny parts: large files are labelled in pieces, whatever their encoding, with the same records.
+    text, warnings, report = run_tiny(inputs, model=small_model, scheduler=scheduler)
+    assert text == local.stdout
+    assert sorted(f"warning: {w}" for w in warnings) == sorted(local.stderr.splitlines())
+    assert report.problems == 1 and not report.failures
+    out = tmp_path / "out"
+    _, _, report = run_tiny(inputs, model=small_model, scheduler=scheduler, out=out)
+    assert report.written == report.parts and report.rows == len(local.stdout.splitlines())
+    assert parts_text(out) == local.stdout
+    split = split_files(out)
     assert {p.name for p in SEEDS_DIR.glob("*.txt") if p.stat().st_size > 2 * 4096} <= split
     assert {"a_bom_crlf.txt", "b_long_line.txt", "c_gb18030.txt", "d_utf16.txt", "h_nul_late.txt"} <= split
 
 
-@pytest.mark.usefixtures("tiny_parts")
 def test_summarize_on_dask_gives_the_single_process_records(
     small_model: Path, scheduler: str, corpus: Path, tmp_path: Path
 ) -> None:
@@ -148,25 +179,22 @@ def test_table_and_csv_match_too(small_model: Path, scheduler: str) -> None:
         assert streamed.stdout == local.stdout
 
 
-@pytest.mark.usefixtures("tiny_parts")
 def test_rerun_redoes_only_missing_parts(
     small_model: Path, scheduler: str, corpus: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    first = on_dask(str(corpus), "--out", str(out), model=small_model, scheduler=scheduler)
-    assert first.exit_code == 0, first.output
+    _, _, first = run_tiny([str(corpus)], model=small_model, scheduler=scheduler, out=out)
+    assert first.written == first.parts and not first.failures
     parts = sorted(out.glob("part-*.jsonl"))
-    assert len(parts) > 50
+    assert len(parts) == first.parts > 50
     complete = parts_text(out)
     gone = [parts[3], parts[-1]]
     for part in gone:
         part.unlink()
     kept = {p: p.stat().st_mtime_ns for p in parts if p not in gone}
 
-    again = on_dask(str(corpus), "--out", str(out), model=small_model, scheduler=scheduler)
-    assert again.exit_code == 0, again.output
-    assert f"2 of {len(parts)} parts written now" in again.stderr
-    assert f"{len(parts) - 2} already there, 0 failed" in again.stderr
+    _, _, again = run_tiny([str(corpus)], model=small_model, scheduler=scheduler, out=out)
+    assert (again.written, again.done_before, again.failures) == (2, len(parts) - 2, [])
     assert {p: p.stat().st_mtime_ns for p in kept} == kept
     assert parts_text(out) == complete
 
@@ -175,12 +203,16 @@ def test_rerun_redoes_only_missing_parts(
     original = article.read_text("utf-8")
     try:
         article.write_text(original + "园区新签约项目3个。\n", "utf-8")
-        changed = on_dask(str(corpus), "--out", str(out), model=small_model, scheduler=scheduler)
+        _, _, changed = run_tiny([str(corpus)], model=small_model, scheduler=scheduler, out=out)
     finally:
         article.write_text(original, "utf-8")
-    assert changed.exit_code == 0, changed.output
-    assert f"1 of {len(parts)} parts written now" in changed.stderr
+    assert (changed.written, changed.done_before) == (1, len(parts) - 1)
     assert "园区新签约项目3个" in parts_text(out)
+
+    # The command says so in its closing line.
+    cli = on_dask(str(corpus), "--out", str(out), model=small_model, scheduler=scheduler)
+    assert cli.exit_code == 0, cli.output
+    assert "parts written now" in cli.stderr
 
     other_model = shutil.copytree(small_model, tmp_path / "other-model")
     manifest = other_model / "manifest.json"
@@ -190,38 +222,27 @@ def test_rerun_redoes_only_missing_parts(
     assert "holds the output of another run" in refused.stderr
 
 
-@pytest.mark.usefixtures("tiny_parts")
 def test_failed_partition_names_its_files_and_the_rest_finish(
-    small_model: Path, scheduler: str, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_model: Path, scheduler: str, corpus: Path, tmp_path: Path
 ) -> None:
     inputs = shutil.copytree(corpus, tmp_path / "inputs")
     victim = inputs / "042.txt"
     saved = victim.read_bytes()
-    plan = dask_engine.make_plan
-
-    def plan_then_lose_a_file(*args: Any, **kwargs: Any) -> dask_engine.Plan:
-        made = plan(*args, **kwargs)
-        victim.unlink()
-        return made
-
-    monkeypatch.setattr(dask_engine, "make_plan", plan_then_lose_a_file)
+    plan = make_plan([str(inputs)], split=True, limits=TINY)
+    victim.unlink()  # gone between planning and the worker's read
     out = tmp_path / "out"
-    result = on_dask(str(inputs), "--out", str(out), model=small_model, scheduler=scheduler)
-    assert result.exit_code == 1
-    failed = [line for line in result.stderr.splitlines() if " failed (" in line]
-    assert len(failed) == 1
-    assert "FileNotFoundError" in failed[0]
-    assert str(victim) in failed[0].split("its files: ")[1].split(", ")
-    assert "Traceback" not in result.output
-    total = len(json.loads((out / dask_engine.PLAN_FILE).read_text("utf-8"))["parts"])
-    assert len(list(out.glob("part-*.jsonl"))) == total - 1
-    assert f"{total - 1} of {total} parts written now" in result.stderr
+    _, warnings, report = run_tiny([str(inputs)], model=small_model, scheduler=scheduler, out=out, plan=plan)
+    assert len(report.failures) == 1
+    assert report.failures[0] in warnings
+    assert "FileNotFoundError" in report.failures[0]
+    assert str(victim) in report.failures[0].split("its files: ")[1].split(", ")
+    total = len(json.loads((out / PLAN_FILE).read_text("utf-8"))["parts"])
+    assert total == report.parts
+    assert len(list(out.glob("part-*.jsonl"))) == report.written == total - 1
 
-    monkeypatch.setattr(dask_engine, "make_plan", plan)
     victim.write_bytes(saved)
-    again = on_dask(str(inputs), "--out", str(out), model=small_model, scheduler=scheduler)
-    assert again.exit_code == 0, again.output
-    assert f"1 of {total} parts written now" in again.stderr
+    _, _, again = run_tiny([str(inputs)], model=small_model, scheduler=scheduler, out=out)
+    assert (again.written, again.failures) == (1, [])
     local = classify(str(inputs), "-f", "jsonl", model=small_model)
     assert parts_text(out) == local.stdout
 
@@ -260,14 +281,11 @@ def test_without_dask_says_how_to_install(small_model: Path, monkeypatch: pytest
     assert "Traceback" not in result.output
 
 
-def test_unreachable_scheduler_is_one_line(small_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dask_engine, "CONNECT_TIMEOUT_S", 1)
-    result = classify(
-        str(SEEDS_DIR), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9", model=small_model
-    )
-    assert result.exit_code == 1
-    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+def test_unreachable_scheduler_is_one_line() -> None:
+    with pytest.raises(EngineError) as caught, connect("tcp://127.0.0.1:9", timeout=1):
+        pass
+    assert str(caught.value).startswith("cannot reach the Dask scheduler at tcp://127.0.0.1:9: ")
+    assert "\n" not in str(caught.value)
 
 
 def test_out_without_dask_engine_is_a_usage_error(small_model: Path, tmp_path: Path) -> None:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from parknews.cli.app import app
 from parknews.model.errors import DataError
+from parknews.model.keywords import IdfTable, content_words
 from parknews.model.text import paragraphs
 from parknews.training.dataset import load_dataset
 
@@ -88,3 +92,33 @@ SEED_SHA256 = {
 def test_seeds_are_the_received_seeds_byte_for_byte() -> None:
     found = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(SEEDS_DIR.glob("*.txt"))}
     assert found == SEED_SHA256
+
+
+def test_data_idf_rebuilds_the_table(tmp_path: Path) -> None:
+    """`parknews data idf` writes the table the keywords read, from the corpus it is given."""
+    data = tmp_path / "three.jsonl"
+    rows = [
+        ("a", "光伏项目签约。"),
+        ("a", "光伏工厂招聘。"),
+        ("b", "光伏项目签约。"),
+        ("c", "人才公寓交付。"),
+    ]
+    data.write_text(
+        "".join(
+            json.dumps({"text": t, "label": "other", "doc": d, "source": "authored"}, ensure_ascii=False)
+            + "\n"
+            for d, t in rows
+        ),
+        "utf-8",
+    )
+    target = tmp_path / "idf.json"
+    result = CliRunner().invoke(app, ["data", "idf", "--data", str(data), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    table = IdfTable(**json.loads(target.read_text("utf-8")))
+    assert table.documents == 3
+    # Smoothed IDF ln((N + 1) / (df + 1)) + 1; a word of one article only gets the default.
+    assert "光伏" in content_words("光伏项目签约。")
+    assert table["光伏"] == round(math.log(4 / 3) + 1, 4)
+    assert table.default == round(math.log(4 / 2) + 1, 4)
+    assert "公寓" not in table.idf and table["公寓"] == table.default
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["idf.json", "three.jsonl"]  # nothing half-written

@@ -23,7 +23,7 @@ from .conftest import ROOT
 pytestmark = pytest.mark.slow
 
 # What a wheel is built from; data, notes and caches stay behind, as in an sdist build.
-SOURCES = ("parknews", "model", "training", "cli", "artifacts")
+SOURCES = ("parknews", "model", "training", "cli", "engine", "artifacts")
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.egg-info", "data", "agreement", "labeling-notes", "*.md")
 
 

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from parknews.cli.app import app
-from parknews.model.features import Context, _fold_digits, contexts
+from parknews.model.features import Context, contexts, fold_digits
 from parknews.model.segment import backend, cut, cut_lines
 from parknews.model.store import load_model
 from parknews.model.text import normalize
@@ -51,7 +51,7 @@ def test_segmentation_equals_jieba_on_every_paragraph_of_the_corpus(corpus, refe
     texts: set[str] = set()
     for record in corpus.records:
         norm = normalize(record.text[:5000])
-        texts |= {record.text, norm, _fold_digits(norm)}
+        texts |= {record.text, norm, fold_digits(norm)}
     for path in SEEDS_DIR.glob("*.txt"):
         texts.update(path.read_text("utf-8").splitlines())
     different = [t for t in sorted(texts) if cut(t) != reference_cut(t)]

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from parknews.cli.app import app
-from parknews.model.classifier import LABELS
+from parknews.model.labels import LABELS
 from parknews.model.store import load_model
 
 from .conftest import ROOT

@@ -27,7 +27,8 @@ from parknews.model.summarize import (
     summary_record,
 )
 from parknews.model.text import normalize, paragraphs, split_sentences
-from parknews.training.summaries import lcs_length, lead_summary, rouge, textrank_summary
+from parknews.training.baselines import lead_summary, textrank_summary
+from parknews.training.rouge import lcs_length, rouge
 
 from .conftest import DATA_DIR, SEEDS_DIR
 

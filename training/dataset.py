@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from parknews.model.classifier import LABELS
 from parknews.model.errors import DataError
+from parknews.model.labels import LABELS
 
 __all__ = [
     "DEFAULT_DATA_DIR",

@@ -28,9 +28,10 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from parknews.model.classifier import LABELS, ParagraphClassifier, TermBlock
+from parknews.model.classifier import ParagraphClassifier, TermBlock
 from parknews.model.errors import DataError
 from parknews.model.features import Context, char_terms, contexts, layout_vector, word_terms
+from parknews.model.labels import LABELS
 
 from .dataset import DEFAULT_DATA_DIR, GENERATED, Dataset
 from .metrics import Report, report
@@ -296,15 +297,7 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def train(*args: Any, **kwargs: Any) -> FitResult:
-    """Choose settings by grouped CV, fit on all data, calibrate, export (see ``_train``)."""
-    # The fits are many small BLAS calls; on a shared 2-core machine OpenBLAS
-    # threads fight each other and make them about ten times slower.
-    with threadpool_limits(limits=1):
-        return _train(*args, **kwargs)
-
-
-def _train(
+def train(
     dataset: Dataset,
     *,
     grid: Sequence[Settings] = DEFAULT_GRID,
@@ -312,6 +305,19 @@ def _train(
     progress: Callable[[str], None] = lambda _: None,
 ) -> FitResult:
     """Choose settings by grouped CV, fit on all data, calibrate, export."""
+    # The fits are many small BLAS calls; on a shared 2-core machine OpenBLAS
+    # threads fight each other and make them about ten times slower.
+    with threadpool_limits(limits=1):
+        return _train(dataset, grid=grid, folds=folds, progress=progress)
+
+
+def _train(
+    dataset: Dataset,
+    *,
+    grid: Sequence[Settings],
+    folds: int,
+    progress: Callable[[str], None],
+) -> FitResult:
     check_trainable(dataset, folds)
     search: list[tuple[Settings, float, Report, float]] = []
     for settings in grid:

@@ -1,4 +1,9 @@
-"""Classification report: per-class precision/recall/F1, macro-F1, confusion matrix, calibration."""
+"""Classification report: per-class precision/recall/F1, macro-F1, confusion matrix, calibration.
+
+The counts are scikit-learn's (``sklearn.metrics``; training depends on it anyway). The
+expected calibration error is ours: scikit-learn has no ECE (``calibration_curve`` gives
+the bins, not their weighted gap). Macro-F1 averages the labels present in the truth.
+"""
 
 from __future__ import annotations
 
@@ -68,21 +73,30 @@ def report(
     proba: np.ndarray | None = None,
 ) -> Report:
     """Score predictions; ``labels`` fixes the row/column order (macro-F1 over labels present in truth)."""
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
     labels = tuple(labels)
-    index = {label: i for i, label in enumerate(labels)}
-    confusion = np.zeros((len(labels), len(labels)), dtype=np.int64)
-    for t, p in zip(y_true, y_pred):
-        confusion[index[t], index[p]] += 1
+    unknown = sorted((set(y_true) | set(y_pred)) - set(labels))
+    if unknown:
+        raise ValueError(f"labels not in the label set: {', '.join(unknown)}")
+    n = len(y_true)
+    confusion = (
+        confusion_matrix(y_true, y_pred, labels=list(labels)).astype(np.int64)
+        if n
+        else np.zeros((len(labels), len(labels)), dtype=np.int64)
+    )
     per_class: dict[str, ClassScores] = {}
-    for i, label in enumerate(labels):
-        tp = confusion[i, i]
-        predicted, actual = confusion[:, i].sum(), confusion[i, :].sum()
-        precision = tp / predicted if predicted else 0.0
-        recall = tp / actual if actual else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_class[label] = ClassScores(float(precision), float(recall), float(f1), int(actual))
+    if n:
+        precision, recall, f1, support = precision_recall_fscore_support(
+            y_true, y_pred, labels=list(labels), zero_division=0.0
+        )
+        for i, label in enumerate(labels):
+            per_class[label] = ClassScores(
+                float(precision[i]), float(recall[i]), float(f1[i]), int(support[i])
+            )
+    else:
+        per_class = {label: ClassScores(0.0, 0.0, 0.0, 0) for label in labels}
     present = [s.f1 for s in per_class.values() if s.support]
-    n = int(confusion.sum())
     correct = np.array([t == p for t, p in zip(y_true, y_pred)])
     return Report(
         labels=labels,

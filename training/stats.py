@@ -10,30 +10,10 @@ from pathlib import Path
 from parknews.model.errors import DataError
 
 from .dataset import DEFAULT_DATA_DIR, GENERATED, Dataset
+from .gold import load_summaries
 from .variants import script_of
 
 __all__ = ["Agreement", "CorpusStats", "agreement", "corpus_stats", "load_summaries"]
-
-SUMMARIES_FILE = DEFAULT_DATA_DIR / "summaries.jsonl"
-
-
-def load_summaries(path: Path = SUMMARIES_FILE) -> dict[str, list[str]]:
-    """Gold summaries by doc; each line ``{"doc": str, "sentences": [str, ...]}``."""
-    summaries: dict[str, list[str]] = {}
-    if not path.is_file():
-        return summaries
-    for number, raw in enumerate(path.read_text("utf-8").splitlines(), 1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-            doc, sentences = obj["doc"], obj["sentences"]
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise DataError(f"{path}:{number}: not a summary record ({exc})") from None
-        if not isinstance(sentences, list) or not all(isinstance(s, str) and s for s in sentences):
-            raise DataError(f"{path}:{number}: sentences must be a list of non-empty strings")
-        summaries[doc] = sentences
-    return summaries
 
 
 @dataclass
@@ -96,8 +76,10 @@ def agreement(dataset: Dataset, second_path: Path = AGREEMENT_DIR / "second-anno
     n = len(pairs)
     if not n:
         raise DataError(f"{second_path}: no annotations")
-    first, second = Counter(p[2] for p in pairs), Counter(p[3] for p in pairs)
-    observed = sum(p[2] == p[3] for p in pairs) / n
-    expected = sum(first[label] * second[label] for label in first) / (n * n)
-    kappa = (observed - expected) / (1 - expected) if expected < 1 else 1.0
+    from sklearn.metrics import cohen_kappa_score
+
+    first, second = [p[2] for p in pairs], [p[3] for p in pairs]
+    observed = sum(a == b for a, b in zip(first, second)) / n
+    # Both annotators used one label throughout: chance explains all, and they agree fully.
+    kappa = float(cohen_kappa_score(first, second)) if len(set(first) | set(second)) > 1 else 1.0
     return Agreement(n, observed, kappa, [p for p in pairs if p[2] != p[3]])

@@ -37,6 +37,11 @@ def traditional(text: str, config: str = "s2t") -> str:
     return _converter(config).convert(text)
 
 
+def _no_reading(chars: str) -> Any:
+    # pypinyin takes a list (one entry per character) from `errors`; its stubs say str.
+    return [None] * len(chars)
+
+
 def glossed(simplified: str, rng: random.Random, rate: float = 0.7) -> str:
     """Traditional text with a tone-marked pinyin gloss after characters that changed script."""
     from pypinyin import Style, pinyin
@@ -44,7 +49,7 @@ def glossed(simplified: str, rng: random.Random, rate: float = 0.7) -> str:
     converted = traditional(simplified)
     if len(converted) != len(simplified):  # a phrase mapping changed the length: no glosses
         return converted
-    readings = pinyin(simplified, style=Style.TONE, errors=lambda chars: [None] * len(chars))
+    readings = pinyin(simplified, style=Style.TONE, errors=_no_reading)
     flat = [r[0] if r else None for r in readings]
     if len(flat) != len(simplified):
         return converted

@@ -1,10 +1,10 @@
-"""Labeling many documents on one or several processes: results in input order, memory bounded.
+"""``--jobs N``: labeling many documents on several processes, results in input order, memory bounded.
 
 Documents are labeled in chunks of about ``chunk_chars`` characters, each chunk
 in one batch of the classifier (``classify_ahead``), which costs less than
-article by article. With several jobs the chunks go to worker processes; at
-most two chunks per worker are in flight, so a crawl of any size streams
-through in constant memory. Each worker holds its own copy of
+article by article (with one job too). With several jobs the chunks go to
+worker processes; at most two chunks per worker are in flight, so a crawl of
+any size streams through in constant memory. Each worker holds its own copy of
 the model (inherited on fork, pickled without its caches elsewhere). A
 ``finish`` function, when given, runs in the worker on each labeled article,
 so rendering output is parallel too; it must be a module-level function.
@@ -19,13 +19,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from parknews.api import classify
+from parknews.model.annotate import LabeledArticle
+from parknews.model.classifier import ParagraphClassifier
+from parknews.model.reader import Document, InputProblem
+from parknews.model.text import paragraphs
 
-from .annotate import LabeledArticle
-from .classifier import ParagraphClassifier
-from .reader import Document, InputProblem
-from .text import paragraphs
-
-__all__ = ["label_documents"]
+__all__ = ["label_in_processes"]
 
 CHUNK_CHARS = 50_000
 _CHUNK_DOCUMENTS = 64
@@ -68,7 +67,7 @@ def _chunks(items: Iterable[Item], chunk_chars: int) -> Iterator[list[Item]]:
         yield chunk
 
 
-def label_documents(
+def label_in_processes(
     model: ParagraphClassifier,
     items: Iterable[Item],
     *,
