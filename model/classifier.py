@@ -7,9 +7,7 @@ multinomial logistic regression, then one temperature for calibration).
 
 Inference is batched so that crawls of millions of paragraphs stay cheap.
 All paragraphs of a call become one table of (row, column, count) built with
-numpy, both TF-IDF blocks in one column space. Character n-grams never become
-Python strings: each 1- to 3-gram of code points packs into one 64-bit key
-found in a hash table; word pairs are found as pairs of word ids. Term
+numpy, both TF-IDF blocks in one column space (``terms``). Term
 scores depend on a paragraph's text alone and layout cues on its context, so
 each is computed once per distinct text (context) and, up to ``text_cache``
 of them, remembered across calls: crawled pages repeat the same furniture
@@ -18,7 +16,6 @@ lines over and over. The results are the same with or without the memory.
 
 from __future__ import annotations
 
-import contextlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,21 +24,12 @@ from typing import Any
 
 import numpy as np
 
-# The private names are word_terms' and char_terms' own steps: the batched path
-# must compute exactly those features (tests compare it with the scikit-learn
-# pipeline, which calls the public functions themselves).
-from .features import HAS_WORD, MAX_FEATURE_CHARS, Context, contexts, fold_digits, layout_key, layout_vector
+from .features import MAX_FEATURE_CHARS, Context, contexts, fold_digits, layout_key, layout_vector
 from .labels import LABELS
-from .segment import cut_lines, requested_backend
+from .segment import requested_backend
+from .terms import Terms
 
 __all__ = ["LABELS", "ParagraphClassifier", "Prediction", "TermBlock"]
-
-
-_MISSING = -1  # a word with letters the model has never seen: it breaks word pairs
-_DROPPED = -2  # white space or punctuation: word_terms drops it, so pairs join across it
-_BREAK = -3  # the line break cut_lines puts between paragraphs
-_BITS = 21  # every code point (≤ 0x10FFFF) fits in 21 bits once shifted by one
-_UNKNOWN_WORDS = 200_000  # unseen tokens remembered before the look-up stops growing
 
 
 @dataclass(frozen=True)
@@ -62,224 +50,6 @@ class TermBlock:
         values = (np.log(tf) + 1.0) * self.idf[index]
         values /= np.sqrt(np.dot(values, values))
         return values @ self.weights[index]
-
-
-class _KeyTable:
-    """Positive int64 keys and their columns in an open-addressing hash table, probed with numpy.
-
-    A query costs about one probe where a binary search over 100,000 sorted keys
-    takes seventeen. The table is kept at most half full and holds keys only
-    (columns are read on hits), so it stays small enough for the CPU caches:
-    looking up n-grams and word pairs is the inner loop of classifying new text.
-    """
-
-    _EMPTY = -1
-    _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the high bits of key × 2^64/φ
-
-    def __init__(self, keys: np.ndarray, columns: np.ndarray) -> None:
-        self.bits = max(4, (2 * len(keys)).bit_length())  # 25 to 50 % full
-        self.mask = (1 << self.bits) - 1
-        self.keys = np.full(self.mask + 1, self._EMPTY, dtype=np.int64)
-        self.columns = np.zeros(self.mask + 1, dtype=np.int32)
-        keys, first = np.unique(np.asarray(keys, dtype=np.int64), return_index=True)
-        columns = np.asarray(columns, dtype=np.int64)[first]
-        slot = self._slots(keys)
-        todo = np.arange(len(keys))
-        while len(todo):
-            free = todo[self.keys[slot[todo]] == self._EMPTY]
-            # Of the keys that reach the same free slot the first takes it; the others probe on.
-            taken, winner = np.unique(slot[free], return_index=True)
-            placed = free[winner]
-            self.keys[taken] = keys[placed]
-            self.columns[taken] = columns[placed]
-            waiting = np.ones(len(keys), dtype=bool)
-            waiting[placed] = False
-            todo = todo[waiting[todo]]
-            slot[todo] = (slot[todo] + 1) & self.mask
-
-    def _slots(self, keys: np.ndarray) -> np.ndarray:
-        hashed = keys.view(np.uint64) * self._MULTIPLIER
-        return (hashed >> np.uint64(64 - self.bits)).view(np.int64)
-
-    def find(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Positions in ``queries`` of the keys present (in no particular order), and their columns."""
-        slot = self._slots(queries)
-        found = self.keys[slot]
-        hit = found == queries
-        positions, slots = [np.flatnonzero(hit)], [slot[hit]]
-        probing = np.flatnonzero(~hit & (found != self._EMPTY))
-        slot = slot[probing]
-        while len(probing):  # linear probing: the next slot, until the key or an empty slot
-            slot = (slot + 1) & self.mask
-            found = self.keys[slot]
-            hit = found == queries[probing]
-            positions.append(probing[hit])
-            slots.append(slot[hit])
-            more = ~hit & (found != self._EMPTY)
-            probing, slot = probing[more], slot[more]
-        if len(positions) == 1:
-            return positions[0], self.columns[slots[0]].astype(np.int64)
-        return np.concatenate(positions), self.columns[np.concatenate(slots)].astype(np.int64)
-
-
-# Code points are shifted by one, so every n-gram key is a number in base 2^21 with no zero digit
-# (a unique encoding); the separator between paragraphs is a digit no character has, so no
-# n-gram that straddles two paragraphs can equal a key of the vocabulary.
-_SEPARATOR = 0x110001
-
-
-class _CharIndex:
-    """The character block's vocabulary: a direct table for single characters, hashed keys for
-    2- and 3-grams (columns shifted by ``offset``)."""
-
-    def __init__(self, vocabulary: dict[str, int], offset: int) -> None:
-        terms = list(vocabulary)
-        columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(terms)) + offset
-        lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
-        # The code points of every term side by side (one encode, not one array per term);
-        # longer terms are cut to three here, then dropped: char_terms yields 1- to 3-grams only.
-        flat = np.zeros(int(lengths.sum()) + 3, dtype=np.int64)
-        flat[:-3] = np.frombuffer("".join(terms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        starts = np.cumsum(lengths) - lengths
-        codes = np.stack([flat[starts], flat[starts + 1], flat[starts + 2]], axis=1)
-        codes += 1
-        single = lengths == 1
-        self.unigrams = np.full(_SEPARATOR + 1, -1, dtype=np.int32)
-        self.unigrams[codes[single, 0]] = columns[single]
-        keys = (codes[:, 0] << _BITS) | codes[:, 1]
-        keys = np.where(lengths == 3, (keys << _BITS) | codes[:, 2], keys)
-        longer = (lengths == 2) | (lengths == 3)
-        self.table = _KeyTable(keys[longer], columns[longer])
-
-    def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(row, column) of every 1-, 2- and 3-gram of ``texts`` that is in the vocabulary."""
-        if not texts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
-        # Each paragraph is followed by one separator (its own slot, whatever the text holds).
-        joined = "\0".join(texts).encode("utf-32-le", "surrogatepass")
-        n = int(lengths.sum())
-        padded = np.empty(n + 2, dtype=np.int64)
-        padded[: n - 1] = np.frombuffer(joined, dtype=np.uint32)
-        padded[: n - 1] += 1
-        padded[n - 1 :] = _SEPARATOR
-        padded[np.cumsum(lengths[:-1]) - 1] = _SEPARATOR
-        rows = np.repeat(np.arange(len(texts)), lengths)
-        uni = padded[:n]
-        bi = (uni << _BITS) | padded[1 : n + 1]
-        tri = (bi << _BITS) | padded[2 : n + 2]
-        single = self.unigrams[uni]
-        hit = single >= 0
-        found, columns = self.table.find(np.concatenate([bi, tri]))
-        np.remainder(found, n, out=found)
-        single_columns = single[hit].astype(np.int64)
-        return np.concatenate([rows[hit], rows[found]]), np.concatenate([single_columns, columns])
-
-
-class _WordIndex:
-    """The word block's vocabulary as word ids and hashed word-pair keys."""
-
-    def __init__(self, vocabulary: dict[str, int]) -> None:
-        ids: dict[str, int] = {}
-        unigram_columns: list[int] = []
-        pairs: list[tuple[str, str, int]] = []
-        for term, column in vocabulary.items():
-            if " " not in term:
-                ids[term] = len(unigram_columns)
-                unigram_columns.append(column)
-            elif term.count(" ") == 1:
-                a, b = term.split(" ")
-                pairs.append((a, b, column))
-        # A pair may hold a word that is no unigram term itself (a model fitted
-        # with other df limits); it still needs an id to be found in pairs.
-        for a, b, _ in pairs:
-            for word in (a, b):
-                if word not in ids:
-                    ids[word] = len(unigram_columns)
-                    unigram_columns.append(-1)
-        self.known = len(ids)
-        ids["\n"] = _BREAK
-        self.ids = ids
-        self.unigram_columns = np.array(unigram_columns, dtype=np.int64)
-        keys = np.array([ids[a] * self.known + ids[b] for a, b, _ in pairs], dtype=np.int64)
-        self.pairs = _KeyTable(keys, np.array([c for _, _, c in pairs], dtype=np.int64))
-
-    def _classify_token(self, token: str) -> int:
-        word = _MISSING if HAS_WORD.search(token) else _DROPPED
-        if len(self.ids) < self.known + _UNKNOWN_WORDS:
-            self.ids[token] = word
-        return word
-
-    def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(row, column) of every word and adjacent word pair of ``texts`` in the vocabulary."""
-        tokens = cut_lines(texts)
-        ids = list(map(self.ids.get, tokens))
-        with contextlib.suppress(ValueError):  # list.index scans in C: only new tokens cost Python time
-            i = ids.index(None)
-            while True:
-                ids[i] = self._classify_token(tokens[i])
-                i = ids.index(None, i + 1)
-        words = np.array(ids, dtype=np.int64)
-        rows = np.cumsum(words == _BREAK)
-        kept = words >= _MISSING
-        words, rows = words[kept], rows[kept]
-        columns = self.unigram_columns[words[words >= 0]]
-        uni_rows = rows[words >= 0]
-        a, b = words[:-1], words[1:]
-        pair = (rows[:-1] == rows[1:]) & (a >= 0) & (b >= 0)
-        found, pair_columns = self.pairs.find(a[pair] * self.known + b[pair])
-        return (
-            np.concatenate([uni_rows[columns >= 0], rows[:-1][pair][found]]),
-            np.concatenate([columns[columns >= 0], pair_columns]),
-        )
-
-
-class _Terms:
-    """Both TF-IDF blocks in one column space: words first, then characters."""
-
-    def __init__(self, words: TermBlock | None, chars: TermBlock | None, n_labels: int) -> None:
-        blocks = [b for b in (words, chars) if b is not None]
-        self.split = len(words.idf) if words is not None else 0
-        self.labels = n_labels
-        # One row per column: its weights, then its idf, padded to 64 bytes (one cache line).
-        self.rows = np.zeros((sum(len(b.idf) for b in blocks), n_labels + 1 + (-(n_labels + 1) % 8)))
-        if blocks:
-            self.rows[:, :n_labels] = np.vstack([b.weights for b in blocks])
-            self.rows[:, n_labels] = np.concatenate([b.idf for b in blocks])
-        self.words = _WordIndex(words.vocabulary) if words is not None else None
-        self.chars = _CharIndex(chars.vocabulary, self.split) if chars is not None else None
-
-    def scores(self, texts: list[str]) -> np.ndarray:
-        """Both blocks' share of the class scores, one row per text (digits already folded)."""
-        out = np.zeros((len(texts), self.labels))
-        # (row, column) packed in one integer: 32 bits when they fit, which sorts twice as fast.
-        bits = max(1, len(self.rows).bit_length())
-        small = (len(texts) << bits) < 2**31
-        found: list[np.ndarray] = []
-        if self.words is not None:
-            rows, columns = self.words.occurrences(texts)
-            found.append((rows << bits) | columns)
-        if self.chars is not None:
-            rows, columns = self.chars.occurrences([t.replace(" ", "") for t in texts])
-            found.append((rows << bits) | columns)
-        keys = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
-        if not len(keys):
-            return out
-        if small:
-            keys = keys.astype(np.int32)
-        keys.sort()
-        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-        tf = np.diff(np.append(starts, len(keys)))
-        keys = keys[starts]
-        row, column = keys >> bits, keys & ((1 << bits) - 1)
-        entry = self.rows[column]
-        values = (np.log(tf) + 1.0) * entry[:, self.labels]
-        # Each block is l2-normalized on its own, as in the FeatureUnion.
-        block = row * 2 + (column >= self.split)
-        values /= np.sqrt(np.bincount(block, values * values))[block]
-        first = np.flatnonzero(np.concatenate([[True], row[1:] != row[:-1]]))
-        out[row[first]] = np.add.reduceat(entry[:, : self.labels] * values[:, None], first, axis=0)
-        return out
 
 
 def _recall(memory: dict[Any, Any], keys: Iterable[Any]) -> tuple[dict[Any, Any], list[Any]]:
@@ -376,8 +146,8 @@ class ParagraphClassifier:
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
     @cached_property
-    def _terms(self) -> _Terms:
-        return _Terms(self.words, self.chars, len(self.intercept))
+    def _terms(self) -> Terms:
+        return Terms(self.words, self.chars, len(self.intercept))
 
     @cached_property
     def _text_memory(self) -> dict[str, np.ndarray]:
