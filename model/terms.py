@@ -10,7 +10,7 @@ a direct table); word pairs are found as pairs of word ids. ``Terms.scores`` giv
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
@@ -19,8 +19,14 @@ import numpy as np
 from .features import HAS_WORD
 from .segment import cut_lines
 
-if TYPE_CHECKING:
-    from .classifier import TermBlock
+
+class TermBlock(Protocol):
+    """What is read of a ``classifier.TermBlock``: its vocabulary, idf and weight rows."""
+
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    weights: np.ndarray
+
 
 __all__ = ["Terms"]
 
