@@ -84,12 +84,12 @@ def row(name: str, rep: Report, cv: float | None = None) -> str:
     per = " ".join(f"{rep.per_class[label].f1:.3f}" for label in LABELS)
     ece = f"{rep.ece:.3f}" if rep.ece is not None else "  -  "
     cv_text = f"{cv:.3f}  {cv - rep.macro_f1:+.3f}" if cv is not None else "  -      -   "
-    return f"{name:44s} {rep.macro_f1:.3f}  {rep.accuracy:.3f}  {ece}  {per}   {cv_text}"
+    return f"{name:50s} {rep.macro_f1:.3f}  {rep.accuracy:.3f}  {ece}  {per}   {cv_text}"
 
 
 def header() -> str:
     per = " ".join(f"{label[:5]:>5s}" for label in LABELS)
-    return f"{'system':44s} macro  acc    ECE    {per}   CV     gap"
+    return f"{'system':50s} macro  acc    ECE    {per}   CV     gap"
 
 
 def baselines(pages: list[tuple[list[str], list[str]]], corpus: Dataset) -> list[str]:
@@ -277,7 +277,7 @@ def ablation(pages: list[tuple[list[str], list[str]]], corpus: Dataset, folds: i
     groups = corpus.groups()
     scored = np.array([r.source != GENERATED for r in corpus.records])
     variants = [
-        ("v2: position + neighbour shapes + markers", "v2"),
+        ("v2-style: position + neighbour shapes + markers", "v2"),
         ("words + chars only, no dense cues", "none"),
         ("+ markers and headline-list cue = v4 (bundled)", "markers"),
         ("+ genre concept counts (v3, dropped)", "concepts"),
