@@ -86,7 +86,7 @@ def _resplit(tokens: list[str]) -> list[str]:
     start = 0
     for i in hits:
         out += tokens[start:i]
-        out += split(tokens[i])
+        out += split(tokens[i]) or ()  # never None here: ``hits`` holds only tokens it splits
         start = i + 1
     out += tokens[start:]
     return out

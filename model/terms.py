@@ -23,9 +23,15 @@ from .segment import cut_lines
 class TermBlock(Protocol):
     """What is read of a ``classifier.TermBlock``: its vocabulary, idf and weight rows."""
 
-    vocabulary: dict[str, int]
-    idf: np.ndarray
-    weights: np.ndarray
+    # Read-only properties: the classifier's TermBlock is a frozen dataclass.
+    @property
+    def vocabulary(self) -> dict[str, int]: ...
+
+    @property
+    def idf(self) -> np.ndarray: ...
+
+    @property
+    def weights(self) -> np.ndarray: ...
 
 
 __all__ = ["Terms"]
