@@ -14,7 +14,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,6 +104,39 @@ ANCHORS: tuple[Anchor, ...] = (
 )
 
 
+_FASTTEXT_PARAMS = {"epoch": 25, "lr": 0.5, "wordNgrams": 2, "minCount": 1, "verbose": 0, "thread": 1}
+
+
+def _fasttext_tokens() -> Callable[[str], str]:
+    """Normalized text segmented by jieba, words joined by spaces (fastText needs them split)."""
+    import jieba
+
+    from parknews.model.text import normalize
+
+    _quiet_jieba()
+    jieba.initialize()
+
+    def tokens(text: str) -> str:
+        return " ".join(w for w in jieba.lcut(normalize(text)) if w.strip())
+
+    return tokens
+
+
+def _fasttext_fit(fasttext: Any, labeled: Iterable[tuple[str, str]]) -> Any:
+    """A fastText model fitted on (label, tokenized text) pairs."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as handle:
+        handle.writelines(f"__label__{label} {text}\n" for label, text in labeled)
+    try:
+        return fasttext.train_supervised(handle.name, **_FASTTEXT_PARAMS)
+    finally:
+        os.unlink(handle.name)
+
+
+def _fasttext_predict(model: Any, lines: list[str]) -> list[str]:
+    found, _ = model.f.multilinePredict(lines, 1, 0.0, "strict")
+    return [f[0].replace("__label__", "", 1) if f else "other" for f in found]
+
+
 def fasttext_cv(dataset: Any, folds: int) -> dict[str, Any] | None:
     """fastText supervised on the same paragraphs and grouped folds as ``parknews train``.
 
@@ -116,37 +149,21 @@ def fasttext_cv(dataset: Any, folds: int) -> dict[str, Any] | None:
         import fasttext
     except ImportError:
         return None
-    import jieba
     import numpy as np
     from sklearn.model_selection import GroupKFold
 
-    from parknews.model.text import normalize
     from parknews.training.metrics import report
 
-    _quiet_jieba()
-    jieba.initialize()
-
-    def tokens(text: str) -> str:
-        return " ".join(w for w in jieba.lcut(normalize(text)) if w.strip())
-
+    tokens = _fasttext_tokens()
     records = dataset.records
     texts = [tokens(r.text) for r in records]
     labels = [r.label for r in records]
     groups = dataset.groups()
-    params = {"epoch": 25, "lr": 0.5, "wordNgrams": 2, "minCount": 1, "verbose": 0, "thread": 1}
 
     def fit(rows: list[int]) -> Any:
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as handle:
-            handle.writelines(f"__label__{labels[i]} {texts[i]}\n" for i in rows)
-        try:
-            return fasttext.train_supervised(handle.name, **params)
-        finally:
-            os.unlink(handle.name)
+        return _fasttext_fit(fasttext, ((labels[i], texts[i]) for i in rows))
 
-    def predict(model: Any, lines: list[str]) -> list[str]:
-        found, _ = model.f.multilinePredict(lines, 1, 0.0, "strict")
-        return [f[0].replace("__label__", "", 1) if f else "other" for f in found]
-
+    predict = _fasttext_predict
     predicted = [""] * len(records)
     start = time.perf_counter()
     for train_idx, test_idx in GroupKFold(n_splits=folds).split(texts, labels, groups):
@@ -166,7 +183,7 @@ def fasttext_cv(dataset: Any, folds: int) -> dict[str, Any] | None:
         "accuracy": rep.accuracy,
         "macro_f1": rep.macro_f1,
         "predict_per_s": len(raw) / predict_seconds,
-        "params": {k: v for k, v in params.items() if k != "verbose"},
+        "params": {k: v for k, v in _FASTTEXT_PARAMS.items() if k != "verbose"},
         "labels_seen": int(np.unique(labels).size),
     }
 
@@ -180,26 +197,10 @@ def fasttext_classifier(texts: list[str], labels: list[str]) -> Callable[[list[s
         import fasttext
     except ImportError:
         return None
-    import jieba
-
-    from parknews.model.text import normalize
-
-    _quiet_jieba()
-    jieba.initialize()
-
-    def tokens(text: str) -> str:
-        return " ".join(w for w in jieba.lcut(normalize(text)) if w.strip())
-
-    params = {"epoch": 25, "lr": 0.5, "wordNgrams": 2, "minCount": 1, "verbose": 0, "thread": 1}
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as handle:
-        handle.writelines(f"__label__{label} {tokens(text)}\n" for text, label in zip(texts, labels))
-    try:
-        model = fasttext.train_supervised(handle.name, **params)
-    finally:
-        os.unlink(handle.name)
+    tokens = _fasttext_tokens()
+    model = _fasttext_fit(fasttext, ((label, tokens(text)) for text, label in zip(texts, labels)))
 
     def label(lines: list[str]) -> list[str]:
-        found, _ = model.f.multilinePredict([tokens(t) for t in lines], 1, 0.0, "strict")
-        return [f[0].replace("__label__", "", 1) if f else "other" for f in found]
+        return _fasttext_predict(model, [tokens(t) for t in lines])
 
     return label
