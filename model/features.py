@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -43,7 +42,6 @@ class Context(NamedTuple):
     count: int
     prev: str
     next: str
-    repeated: bool = False
     in_list: bool = False
 
 
@@ -61,9 +59,6 @@ def contexts(lines: Sequence[str]) -> list[Context]:
     """Contexts for the non-empty lines of one article, in order."""
     norm = [normalize(line[:MAX_FEATURE_CHARS]) for line in lines]
     n = len(norm)
-    # Scraped "related" blocks repeat a headline as link and as title, and
-    # sites repeat the article title in their own lists.
-    counts = Counter(norm)
     out: list[Context] = []
     in_list = False
     for i, text in enumerate(norm):
@@ -76,7 +71,6 @@ def contexts(lines: Sequence[str]) -> list[Context]:
                 count=n,
                 prev=norm[i - 1] if i > 0 else "",
                 next=norm[i + 1] if i + 1 < n else "",
-                repeated=counts[text] > 1,
                 in_list=in_list,
             )
         )
