@@ -34,11 +34,25 @@ __all__ = ["LABELS", "ParagraphClassifier", "Prediction", "TermBlock"]
 
 @dataclass(frozen=True)
 class TermBlock:
-    """One TF-IDF block: its vocabulary, idf weights and the rows of the coefficient matrix."""
+    """One TF-IDF block: its terms (column order), idf weights and the rows of the coefficient matrix."""
 
-    vocabulary: dict[str, int]
+    terms: tuple[str, ...]
     idf: np.ndarray
     weights: np.ndarray  # (n_terms, n_labels)
+
+    @classmethod
+    def from_vocabulary(cls, vocabulary: dict[str, int], idf: np.ndarray, weights: np.ndarray) -> TermBlock:
+        """The block of a ``{term: column}`` mapping (scikit-learn's ``vocabulary_``)."""
+        terms = [""] * len(vocabulary)
+        for term, column in vocabulary.items():
+            terms[column] = term
+        return cls(terms=tuple(terms), idf=idf, weights=weights)
+
+    @cached_property
+    def vocabulary(self) -> dict[str, int]:
+        """``{term: column}``. Built on first use: classifying reads ``terms`` (``terms.Terms``),
+        and a dict of 250,000 terms is a tenth of the cold start."""
+        return dict(zip(self.terms, range(len(self.terms))))
 
     def scores(self, terms: list[str]) -> np.ndarray:
         """This block's share of the class scores of one paragraph (the unbatched reference)."""

@@ -58,12 +58,7 @@ def _arrays(model: ParagraphClassifier) -> dict[str, np.ndarray]:
 
 
 def _vocabulary(block: TermBlock | None) -> list[str] | None:
-    if block is None:
-        return None
-    terms = [""] * len(block.vocabulary)
-    for term, index in block.vocabulary.items():
-        terms[index] = term
-    return terms
+    return None if block is None else list(block.terms)
 
 
 def check_replaceable(directory: str | os.PathLike[str]) -> None:
@@ -193,10 +188,22 @@ def _block(
     terms = vocabulary.get(name)
     if terms is None:
         return None
+    if not _all_strings(terms):
+        raise ModelError(f"the {name} block's vocabulary must be a list of strings")
     idf, weights = arrays[f"{name}_idf"], arrays[f"{name}_weights"]
     if idf.shape != (len(terms),) or weights.shape != (len(terms), n_labels):
         raise ModelError(f"the {name} block's arrays do not fit its vocabulary")
-    return TermBlock(vocabulary={t: i for i, t in enumerate(terms)}, idf=idf, weights=weights)
+    return TermBlock(terms=tuple(terms), idf=idf, weights=weights)
+
+
+def _all_strings(terms: Any) -> bool:
+    if not isinstance(terms, list):
+        return False
+    try:
+        "".join(terms)  # checks every item is a str, in C: a loop over 250,000 terms would not be free
+    except TypeError:
+        return False
+    return True
 
 
 def load_model(directory: str | os.PathLike[str]) -> ParagraphClassifier:

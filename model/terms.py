@@ -10,6 +10,8 @@ a direct table); word pairs are found as pairs of word ids. ``Terms.scores`` giv
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
+from itertools import repeat
 from typing import Protocol
 
 import numpy as np
@@ -21,11 +23,11 @@ from .segment import cut_lines
 
 
 class TermBlock(Protocol):
-    """What is read of a ``classifier.TermBlock``: its vocabulary, idf and weight rows."""
+    """What is read of a ``classifier.TermBlock``: its terms, idf and weight rows."""
 
     # Read-only properties: the classifier's TermBlock is a frozen dataclass.
     @property
-    def vocabulary(self) -> dict[str, int]: ...
+    def terms(self) -> tuple[str, ...]: ...
 
     @property
     def idf(self) -> np.ndarray: ...
@@ -44,7 +46,8 @@ _UNKNOWN_WORDS = 200_000  # unseen tokens remembered before the look-up stops gr
 
 
 class _KeyTable:
-    """Positive int64 keys and their columns in an open-addressing hash table, probed with numpy.
+    """Distinct positive int64 keys and their columns in an open-addressing hash table, probed
+    with numpy.
 
     A query costs about one probe where a binary search over 100,000 sorted keys
     takes seventeen. The table is kept at most half full and holds keys only
@@ -56,25 +59,22 @@ class _KeyTable:
     _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the high bits of key × 2^64/φ
 
     def __init__(self, keys: np.ndarray, columns: np.ndarray) -> None:
+        keys = np.asarray(keys, dtype=np.int64)
         self.bits = max(4, (2 * len(keys)).bit_length())  # 25 to 50 % full
-        self.mask = (1 << self.bits) - 1
-        self.keys = np.full(self.mask + 1, self._EMPTY, dtype=np.int64)
-        self.columns = np.zeros(self.mask + 1, dtype=np.int32)
-        keys, first = np.unique(np.asarray(keys, dtype=np.int64), return_index=True)
-        columns = np.asarray(columns, dtype=np.int64)[first]
-        slot = self._slots(keys)
-        todo = np.arange(len(keys))
-        while len(todo):
-            free = todo[self.keys[slot[todo]] == self._EMPTY]
-            # Of the keys that reach the same free slot the first takes it; the others probe on.
-            taken, winner = np.unique(slot[free], return_index=True)
-            placed = free[winner]
-            self.keys[taken] = keys[placed]
-            self.columns[taken] = columns[placed]
-            waiting = np.ones(len(keys), dtype=bool)
-            waiting[placed] = False
-            todo = todo[waiting[todo]]
-            slot[todo] = (slot[todo] + 1) & self.mask
+        home = self._slots(keys)
+        order = np.argsort(home)
+        home = home[order]
+        # Linear probing, inserting keys in order of their home slot: each takes the first free
+        # slot from its home on, max(home, previous slot + 1), a running maximum in one numpy
+        # pass (building the table is a fifth of the cold start otherwise). Probes run past
+        # the end instead of wrapping round, into a tail that ends with an empty slot.
+        steps = np.arange(len(keys))
+        slot = np.maximum.accumulate(home - steps) + steps if len(keys) else home
+        size = max(1 << self.bits, int(slot[-1]) + 2 if len(keys) else 0)
+        self.keys = np.full(size, self._EMPTY, dtype=np.int64)
+        self.columns = np.zeros(size, dtype=np.int32)
+        self.keys[slot] = keys[order]
+        self.columns[slot] = np.asarray(columns)[order]
 
     def _slots(self, keys: np.ndarray) -> np.ndarray:
         hashed = keys.view(np.uint64) * self._MULTIPLIER
@@ -89,7 +89,7 @@ class _KeyTable:
         probing = np.flatnonzero(~hit & (found != self._EMPTY))
         slot = slot[probing]
         while len(probing):  # linear probing: the next slot, until the key or an empty slot
-            slot = (slot + 1) & self.mask
+            slot = slot + 1
             found = self.keys[slot]
             hit = found == queries[probing]
             positions.append(probing[hit])
@@ -111,9 +111,8 @@ class _CharIndex:
     """The character block's vocabulary: a direct table for single characters, hashed keys for
     2- and 3-grams (columns shifted by ``offset``)."""
 
-    def __init__(self, vocabulary: dict[str, int], offset: int) -> None:
-        terms = list(vocabulary)
-        columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(terms)) + offset
+    def __init__(self, terms: Sequence[str], offset: int) -> None:
+        columns = np.arange(offset, offset + len(terms), dtype=np.int64)
         lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
         # The code points of every term side by side (one encode, not one array per term);
         # longer terms are cut to three here, then dropped: char_terms yields 1- to 3-grams only.
@@ -127,6 +126,7 @@ class _CharIndex:
         self.unigrams[codes[single, 0]] = columns[single]
         keys = (codes[:, 0] << _BITS) | codes[:, 1]
         keys = np.where(lengths == 3, (keys << _BITS) | codes[:, 2], keys)
+        # Distinct terms of one to three characters have distinct keys (a unique encoding).
         longer = (lengths == 2) | (lengths == 3)
         self.table = _KeyTable(keys[longer], columns[longer])
 
@@ -158,30 +158,24 @@ class _CharIndex:
 class _WordIndex:
     """The word block's vocabulary as word ids and hashed word-pair keys."""
 
-    def __init__(self, vocabulary: dict[str, int]) -> None:
-        ids: dict[str, int] = {}
-        unigram_columns: list[int] = []
-        pairs: list[tuple[str, str, int]] = []
-        for term, column in vocabulary.items():
-            if " " not in term:
-                ids[term] = len(unigram_columns)
-                unigram_columns.append(column)
-            elif term.count(" ") == 1:
-                a, b = term.split(" ")
-                pairs.append((a, b, column))
+    def __init__(self, terms: Sequence[str]) -> None:
+        spaces = np.fromiter(map(str.count, terms, repeat(" ")), dtype=np.int64, count=len(terms))
+        unigrams = np.flatnonzero(spaces == 0)
+        pairs = np.flatnonzero(spaces == 1)
+        ids = dict(zip(map(terms.__getitem__, unigrams.tolist()), range(len(unigrams))))
+        # Both halves of every pair, in order: a word holds no space, so one split finds them.
+        halves = " ".join(map(terms.__getitem__, pairs.tolist())).split(" ") if len(pairs) else []
         # A pair may hold a word that is no unigram term itself (a model fitted
         # with other df limits); it still needs an id to be found in pairs.
-        for a, b, _ in pairs:
-            for word in (a, b):
-                if word not in ids:
-                    ids[word] = len(unigram_columns)
-                    unigram_columns.append(-1)
+        extra = [word for word in dict.fromkeys(halves) if word not in ids]
+        ids.update(zip(extra, range(len(ids), len(ids) + len(extra))))
         self.known = len(ids)
+        self.unigram_columns = np.concatenate([unigrams, np.full(len(extra), -1, dtype=np.int64)])
+        words = np.fromiter(map(ids.__getitem__, halves), dtype=np.int64, count=len(halves))
+        # Distinct pair terms are distinct (first, second) id pairs, hence distinct keys.
+        self.pairs = _KeyTable(words[0::2] * self.known + words[1::2], pairs)
         ids["\n"] = _BREAK
         self.ids = ids
-        self.unigram_columns = np.array(unigram_columns, dtype=np.int64)
-        keys = np.array([ids[a] * self.known + ids[b] for a, b, _ in pairs], dtype=np.int64)
-        self.pairs = _KeyTable(keys, np.array([c for _, _, c in pairs], dtype=np.int64))
 
     def _classify_token(self, token: str) -> int:
         word = _MISSING if HAS_WORD.search(token) else _DROPPED
@@ -225,8 +219,8 @@ class Terms:
         if blocks:
             self.rows[:, :n_labels] = np.vstack([b.weights for b in blocks])
             self.rows[:, n_labels] = np.concatenate([b.idf for b in blocks])
-        self.words = _WordIndex(words.vocabulary) if words is not None else None
-        self.chars = _CharIndex(chars.vocabulary, self.split) if chars is not None else None
+        self.words = _WordIndex(words.terms) if words is not None else None
+        self.chars = _CharIndex(chars.terms, self.split) if chars is not None else None
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """Both blocks' share of the class scores, one row per text (digits already folded)."""

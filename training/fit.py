@@ -259,8 +259,8 @@ def export(pipe: Pipeline, temperature: float, manifest: dict[str, Any]) -> Para
         else:
             vec: TfidfVectorizer = transformer
             width = len(vec.vocabulary_)
-            blocks[name] = TermBlock(
-                vocabulary=dict(vec.vocabulary_),
+            blocks[name] = TermBlock.from_vocabulary(
+                dict(vec.vocabulary_),
                 idf=vec.idf_.copy(),
                 weights=coef[:, offset : offset + width].T.copy(),
             )
