@@ -12,17 +12,18 @@ so rendering output is parallel too; it must be a module-level function.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parknews.api import classify
 from parknews.model.annotate import LabeledArticle
 from parknews.model.classifier import ParagraphClassifier
 from parknews.model.reader import Document, InputProblem
 from parknews.model.text import paragraphs
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = ["label_in_processes"]
 
@@ -91,6 +92,16 @@ def label_in_processes(
                     article = next(articles)
                     yield item, finish(article) if finish is not None else article
         return
+    yield from _label_in_pool(model, items, jobs, finish, chunk_chars)
+
+
+def _label_in_pool(
+    model: ParagraphClassifier, items: Iterable[Item], jobs: int, finish: Finish | None, chunk_chars: int
+) -> Iterator[tuple[Item, Any]]:
+    # Imported here: one job (the cold start of a single article) never needs a process pool.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork shares the loaded model, its tables and the segmenter with the workers at no
     # cost (built here once); elsewhere the model is pickled once per worker.
     model.prepare()
