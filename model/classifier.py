@@ -36,7 +36,7 @@ __all__ = ["LABELS", "ParagraphClassifier", "Prediction", "TermBlock"]
 class TermBlock:
     """One TF-IDF block: its terms (column order), idf weights and the rows of the coefficient matrix."""
 
-    terms: tuple[str, ...]
+    terms: Sequence[str]  # a tuple, or the ``JoinedTerms`` of a loaded model
     idf: np.ndarray
     weights: np.ndarray  # (n_terms, n_labels)
 

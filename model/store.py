@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,15 @@ from .classifier import ParagraphClassifier, TermBlock
 from .errors import ModelError
 from .features import FEATURES_VERSION, LAYOUT_NAMES
 from .labels import LABELS
+from .terms import JoinedTerms
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "check_replaceable", "load_model", "save_model"]
 
 FORMAT = "parknews-model"
-FORMAT_VERSION = 1
+# 2: a block's vocabulary may be one string, its terms joined by JoinedTerms.SEPARATOR (cheaper
+# to parse than a list of 250,000 strings). Format 1 (lists only) still loads.
+FORMAT_VERSION = 2
+_READABLE_VERSIONS = (1, 2)
 _MANIFEST = "manifest.json"
 _VOCABULARY = "vocabulary.json"
 _WEIGHTS = "weights.npz"
@@ -57,8 +62,13 @@ def _arrays(model: ParagraphClassifier) -> dict[str, np.ndarray]:
     return arrays
 
 
-def _vocabulary(block: TermBlock | None) -> list[str] | None:
-    return None if block is None else list(block.terms)
+def _vocabulary(block: TermBlock | None) -> str | list[str] | None:
+    if block is None:
+        return None
+    if isinstance(block.terms, JoinedTerms):
+        return block.terms.text
+    terms = list(block.terms)
+    return JoinedTerms.SEPARATOR.join(terms) if JoinedTerms.fits(terms) else terms
 
 
 def check_replaceable(directory: str | os.PathLike[str]) -> None:
@@ -140,10 +150,10 @@ def _read_manifest(root: Path) -> dict[str, Any]:
         raise ModelError(f"{path} is damaged: {exc}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ModelError(f"{path} is not a parknews model manifest")
-    if manifest.get("format_version") != FORMAT_VERSION:
+    if manifest.get("format_version") not in _READABLE_VERSIONS:
         raise ModelError(
             f"{root} has model format {manifest.get('format_version')!r}; this parknews reads "
-            f"format {FORMAT_VERSION}: retrain it with `parknews train`"
+            f"formats {' and '.join(map(str, _READABLE_VERSIONS))}: retrain it with `parknews train`"
         )
     if manifest.get("features_version") != FEATURES_VERSION:
         raise ModelError(
@@ -185,15 +195,19 @@ def _check_files(root: Path, manifest: dict[str, Any]) -> None:
 def _block(
     name: str, vocabulary: dict[str, Any], arrays: dict[str, np.ndarray], n_labels: int
 ) -> TermBlock | None:
-    terms = vocabulary.get(name)
-    if terms is None:
+    stored = vocabulary.get(name)
+    if stored is None:
         return None
-    if not _all_strings(terms):
-        raise ModelError(f"the {name} block's vocabulary must be a list of strings")
+    if isinstance(stored, str):
+        terms: Sequence[str] = JoinedTerms(stored)
+    elif _all_strings(stored):
+        terms = tuple(stored)
+    else:
+        raise ModelError(f"the {name} block's vocabulary must be a string or a list of strings")
     idf, weights = arrays[f"{name}_idf"], arrays[f"{name}_weights"]
     if idf.shape != (len(terms),) or weights.shape != (len(terms), n_labels):
         raise ModelError(f"the {name} block's arrays do not fit its vocabulary")
-    return TermBlock(terms=tuple(terms), idf=idf, weights=weights)
+    return TermBlock(terms=terms, idf=idf, weights=weights)
 
 
 def _all_strings(terms: Any) -> bool:

@@ -10,7 +10,8 @@ a direct table); word pairs are found as pairs of word ids. ``Terms.scores`` giv
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import cached_property
 from itertools import repeat
 from typing import Protocol
 
@@ -27,7 +28,7 @@ class TermBlock(Protocol):
 
     # Read-only properties: the classifier's TermBlock is a frozen dataclass.
     @property
-    def terms(self) -> tuple[str, ...]: ...
+    def terms(self) -> Sequence[str]: ...
 
     @property
     def idf(self) -> np.ndarray: ...
@@ -36,7 +37,43 @@ class TermBlock(Protocol):
     def weights(self) -> np.ndarray: ...
 
 
-__all__ = ["Terms"]
+__all__ = ["JoinedTerms", "Terms"]
+
+
+class JoinedTerms(Sequence[str]):
+    """Terms kept as one string with ``SEPARATOR`` between them, as a model file stores them.
+
+    Parsing 250,000 short strings out of JSON was a tenth of the cold start; one long string
+    costs next to nothing, the look-up tables read its code points without splitting it, and
+    the strings themselves are made only if something asks for them (explanations, saving).
+    """
+
+    SEPARATOR = "\n"  # no term holds one: a paragraph is one line (``fits`` checks it on save)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @staticmethod
+    def fits(terms: Sequence[str]) -> bool:
+        """Whether ``terms`` can be joined and split back unchanged."""
+        return all(terms) and JoinedTerms.SEPARATOR not in "".join(terms)
+
+    @cached_property
+    def _strings(self) -> list[str]:
+        return self.text.split(self.SEPARATOR) if self.text else []
+
+    def __len__(self) -> int:
+        return self.text.count(self.SEPARATOR) + 1 if self.text else 0
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
+        return self._strings[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._strings)
+
+    def __getstate__(self) -> dict[str, str]:
+        return {"text": self.text}  # the split strings are rebuilt where the model lands
+
 
 _MISSING = -1  # a word with letters the model has never seen: it breaks word pairs
 _DROPPED = -2  # white space or punctuation: word_terms drops it, so pairs join across it
@@ -125,18 +162,36 @@ class _KeyTable:
 _SEPARATOR = 0x110001
 
 
+def _code_points(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The code points of all terms side by side, then three zeros; where each term starts, its length.
+
+    One encode, not one array per term; joined terms are read as they are, separators and all.
+    """
+    if isinstance(terms, JoinedTerms):
+        text = terms.text
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        ends = np.append(np.flatnonzero(points == ord(JoinedTerms.SEPARATOR)), len(points))
+        starts = np.append(0, ends[:-1] + 1) if len(terms) else ends[:0]
+        ends = ends if len(terms) else ends[:0]
+    else:
+        text = "".join(terms)
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
+    flat = np.zeros(len(points) + 3, dtype=np.int64)
+    flat[:-3] = points
+    return flat, starts, ends - starts
+
+
 class _CharIndex:
     """The character block's vocabulary: a direct table for single characters, hashed keys for
     2- and 3-grams (columns shifted by ``offset``)."""
 
     def __init__(self, terms: Sequence[str], offset: int) -> None:
         columns = np.arange(offset, offset + len(terms), dtype=np.int64)
-        lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
-        # The code points of every term side by side (one encode, not one array per term);
-        # longer terms are cut to three here, then dropped: char_terms yields 1- to 3-grams only.
-        flat = np.zeros(int(lengths.sum()) + 3, dtype=np.int64)
-        flat[:-3] = np.frombuffer("".join(terms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        starts = np.cumsum(lengths) - lengths
+        flat, starts, lengths = _code_points(terms)
+        # Longer terms are cut to three here, then dropped: char_terms yields 1- to 3-grams only.
         codes = np.stack([flat[starts], flat[starts + 1], flat[starts + 2]], axis=1)
         codes += 1
         single = lengths == 1
@@ -177,6 +232,7 @@ class _WordIndex:
     """The word block's vocabulary as word ids and hashed word-pair keys."""
 
     def __init__(self, terms: Sequence[str]) -> None:
+        terms = list(terms)
         spaces = np.fromiter(map(str.count, terms, repeat(" ")), dtype=np.int64, count=len(terms))
         unigrams = np.flatnonzero(spaces == 0)
         pairs = np.flatnonzero(spaces == 1)
