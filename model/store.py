@@ -10,6 +10,7 @@ target and renames it into place, so a failed save leaves the old model whole.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 import os
@@ -180,16 +181,26 @@ def _read_manifest(root: Path) -> dict[str, Any]:
     return manifest
 
 
-def _check_files(root: Path, manifest: dict[str, Any]) -> None:
+def _checked_files(root: Path, manifest: dict[str, Any]) -> dict[str, bytes]:
+    """The content of each model file, once its checksum matches the manifest.
+
+    Each file is read once: the bytes parsed are the bytes checked.
+    """
     files = manifest.get("files")
     if not isinstance(files, dict) or set(files) != {_VOCABULARY, _WEIGHTS}:
         raise ModelError(f"{root / _MANIFEST} does not list the model's files")
+    contents: dict[str, bytes] = {}
     for name, expected in files.items():
         path = root / name
         if not path.is_file():
             raise ModelError(f"{root} is incomplete: {name} is missing")
-        if _sha256(path) != expected:
+        try:
+            contents[name] = path.read_bytes()
+        except OSError as exc:
+            raise ModelError(f"cannot read {path}: {exc.strerror or exc}") from None
+        if hashlib.sha256(contents[name]).hexdigest() != expected:
             raise ModelError(f"{path} does not match its checksum in the manifest (damaged or edited)")
+    return contents
 
 
 def _block(
@@ -224,11 +235,11 @@ def load_model(directory: str | os.PathLike[str]) -> ParagraphClassifier:
     """Load and check a model directory written by ``save_model``."""
     root = Path(directory)
     manifest = _read_manifest(root)
-    _check_files(root, manifest)
+    contents = _checked_files(root, manifest)
     labels = tuple(manifest.get("labels") or ())
     try:
-        vocabulary = json.loads((root / _VOCABULARY).read_text("utf-8"))
-        with np.load(root / _WEIGHTS, allow_pickle=False) as npz:
+        vocabulary = json.loads(contents[_VOCABULARY].decode("utf-8"))
+        with np.load(io.BytesIO(contents[_WEIGHTS]), allow_pickle=False) as npz:
             arrays = {key: npz[key] for key in npz.files}
         n = len(labels)
         model = ParagraphClassifier(
