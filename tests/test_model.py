@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -114,3 +116,63 @@ def test_save_replaces_atomically_and_keeps_old_model_on_failure(
 
 def test_contexts_of_an_empty_article() -> None:
     assert contexts([]) == []
+
+
+# ----------------------------------------------------------------- model format 2 (joined vocabularies)
+
+
+def _rewrite(model_dir: Path, vocabulary: dict, format_version: int) -> None:
+    """Replace the vocabulary file and fix the manifest's checksum, as an older save would have."""
+    path = model_dir / "vocabulary.json"
+    path.write_text(json.dumps(vocabulary, ensure_ascii=False), "utf-8")
+    manifest = json.loads((model_dir / "manifest.json").read_text("utf-8"))
+    manifest["format_version"] = format_version
+    manifest["files"]["vocabulary.json"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    (model_dir / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+
+
+def _probabilities(model_dir: Path, lines: list[str]) -> np.ndarray:
+    model = load_model(model_dir)
+    return np.array([[p.scores[label] for label in model.labels] for p in model.classify(lines)])
+
+
+def test_vocabularies_are_saved_as_joined_strings(small_model: Path) -> None:
+    vocabulary = json.loads((small_model / "vocabulary.json").read_text("utf-8"))
+    assert isinstance(vocabulary["words"], str) and isinstance(vocabulary["chars"], str)
+    assert json.loads((small_model / "manifest.json").read_text("utf-8"))["format_version"] == 2
+    model = load_model(small_model)
+    assert len(model.chars.terms) == len(model.chars.idf) == len(vocabulary["chars"].split("\n"))
+    assert model.words.vocabulary[model.words.terms[3]] == 3
+
+
+def test_a_format_1_model_loads_and_predicts_the_same(
+    small_model: Path, seed_paths: list[Path], tmp_path: Path
+) -> None:
+    old = copy_model(small_model, tmp_path)
+    model = load_model(small_model)
+    _rewrite(old, {"words": list(model.words.terms), "chars": list(model.chars.terms)}, format_version=1)
+    lines = [line for path in seed_paths for line in path.read_text("utf-8").splitlines() if line.strip()]
+    # Bit for bit: the same columns in the same order, so the same sums.
+    assert np.array_equal(_probabilities(old, lines), _probabilities(small_model, lines))
+    assert list(load_model(old).chars.terms) == list(model.chars.terms)
+
+
+def test_terms_that_cannot_be_joined_are_saved_as_a_list(small_model: Path, tmp_path: Path) -> None:
+    model = load_model(small_model)
+    odd = dataclasses.replace(model.words, terms=("", "a\nb", *model.words.terms[2:]))
+    save_model(dataclasses.replace(model, words=odd), tmp_path / "odd")
+    assert json.loads((tmp_path / "odd" / "vocabulary.json").read_text("utf-8"))["words"][:2] == ["", "a\nb"]
+    assert list(load_model(tmp_path / "odd").words.terms) == list(odd.terms)
+    again = load_model(tmp_path / "odd").classify(["招商引资 项目 签约", "a b"])
+    assert [p.label for p in again] == [
+        p.label for p in dataclasses.replace(model, words=odd).classify(["招商引资 项目 签约", "a b"])
+    ]
+
+
+@pytest.mark.parametrize("stored", [7, ["招商", 3], {"招商": 0}])
+def test_a_vocabulary_of_the_wrong_kind_is_a_clear_error(small_model: Path, tmp_path: Path, stored) -> None:
+    model = copy_model(small_model, tmp_path)
+    vocabulary = json.loads((model / "vocabulary.json").read_text("utf-8"))
+    _rewrite(model, {**vocabulary, "words": stored}, format_version=2)
+    with pytest.raises(ModelError, match="words block's vocabulary must be a string or a list of strings"):
+        load_model(model)

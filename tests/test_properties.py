@@ -128,3 +128,26 @@ def test_the_tiny_model_is_a_real_one(tiny_model: ParagraphClassifier, tmp_path:
     saved = load_model(save_model(tiny_model, tmp_path / "m"))
     lines = ["当前位置：首页", "园区招商引资签约项目12个，总投资50亿元。"]
     assert [p.label for p in saved.classify(lines)] == [p.label for p in tiny_model.classify(lines)]
+
+
+@PROPERTY
+@given(
+    keys=st.sets(st.integers(min_value=0, max_value=2**62), max_size=300),
+    crowded=st.sets(st.integers(min_value=0, max_value=40), max_size=40),
+    others=st.lists(st.integers(min_value=0, max_value=2**62), max_size=100),
+)
+def test_the_term_hash_table_finds_exactly_the_keys_it_holds(
+    keys: set[int], crowded: set[int], others: list[int]
+) -> None:
+    # Its slots are placed by arithmetic, not by probing (terms._KeyTable): small keys crowd
+    # a few home slots into long runs, large ones spread out; both must be found, and only they.
+    from parknews.model.terms import _KeyTable
+
+    stored = sorted(keys | crowded)
+    table = _KeyTable(np.array(stored, dtype=np.int64), np.arange(len(stored)) * 7)
+    queries = np.array([*stored, *others, *range(45)], dtype=np.int64)
+    positions, columns = table.find(queries)
+    column_of = {key: i * 7 for i, key in enumerate(stored)}
+    found = {int(p): int(c) for p, c in zip(positions, columns)}
+    assert len(found) == len(positions)
+    assert found == {i: column_of[q] for i, q in enumerate(queries.tolist()) if q in column_of}
