@@ -250,9 +250,9 @@ class _WordIndex:
         self.known = len(ids)
         self.unigram_columns = np.full(self.known, -1, dtype=np.int64)
         self.unigram_columns[: len(unigrams)] = unigrams
-        words = np.array(words, dtype=np.int64)
+        halves_ids = np.array(words, dtype=np.int64)
         # Distinct pair terms are distinct (first, second) id pairs, hence distinct keys.
-        self.pairs = _KeyTable(words[0::2] * self.known + words[1::2], pairs)
+        self.pairs = _KeyTable(halves_ids[0::2] * self.known + halves_ids[1::2], pairs)
         ids["\n"] = _BREAK
         self.ids = ids
 
