@@ -96,7 +96,7 @@ def baselines(pages: list[tuple[list[str], list[str]]], corpus: Dataset) -> list
     gold = [label for _, labels in pages for label in labels]
     out = []
     model = load_model(ROOT / "artifacts" / "model")
-    proba = np.vstack([model.predict_proba(contexts(lines)) for lines, _ in pages])
+    proba = np.vstack([model.article_proba(contexts(lines)) for lines, _ in pages])
     order = [model.labels.index(label) for label in LABELS]
     proba = proba[:, order]
     rep = score(gold, [LABELS[i] for i in proba.argmax(axis=1)], proba)
