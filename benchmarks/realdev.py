@@ -96,7 +96,7 @@ def baselines(pages: list[tuple[list[str], list[str]]], corpus: Dataset) -> list
     gold = [label for _, labels in pages for label in labels]
     out = []
     model = load_model(ROOT / "artifacts" / "model")
-    proba = np.vstack([model.predict_proba(contexts(lines)) for lines, _ in pages])
+    proba = np.vstack([model.article_proba(contexts(lines)) for lines, _ in pages])
     order = [model.labels.index(label) for label in LABELS]
     proba = proba[:, order]
     rep = score(gold, [LABELS[i] for i in proba.argmax(axis=1)], proba)
@@ -288,14 +288,60 @@ def ablation(pages: list[tuple[list[str], list[str]]], corpus: Dataset, folds: i
         for name, kind in variants:
             pipe = _variant_pipeline(kind, C=8.0).fit(train, y)
             rep = score(gold, [str(p) for p in pipe.predict(test)])
-            predicted = np.empty(len(y), dtype=object)
+            oof = np.zeros((len(y), len(pipe.classes_)))
             for tr, te in GroupKFold(n_splits=folds).split(train, y, groups):
                 fold = _variant_pipeline(kind, C=8.0).fit([train[i] for i in tr], y[tr])
-                predicted[te] = fold.predict([train[i] for i in te])
-            cv = score(list(y[scored]), list(predicted[scored])).macro_f1
+                oof[te] = fold.decision_function([train[i] for i in te])
+            classes = [str(c) for c in pipe.classes_]
+            cv = score(list(y[scored]), [classes[i] for i in oof[scored].argmax(axis=1)]).macro_f1
             out.append(row(name, rep, cv))
             print(out[-1], flush=True)
+            if kind == "markers":
+                for line in _context_rows(pipe, oof, test, pages, corpus, scored):
+                    out.append(line)
+                    print(line, flush=True)
     return out
+
+
+def _context_rows(
+    pipe: Any,
+    oof: np.ndarray,
+    test: list[Any],
+    pages: list[tuple[list[str], list[str]]],
+    corpus: Dataset,
+    scored: np.ndarray,
+) -> list[str]:
+    """The same fit with each paragraph read in its article (model.context), at several weights."""
+    from parknews.model.classifier import softmax
+    from parknews.model.context import article_shares
+    from parknews.training.fit import _fit_temperature
+
+    classes = tuple(str(c) for c in pipe.classes_)
+    y = [r.label for r in corpus.records]
+    y_index = np.array([classes.index(v) for v in y])
+    temperature = _fit_temperature(oof[scored], y_index[scored])
+
+    def in_articles(z: np.ndarray, sizes: list[int], weight: float) -> np.ndarray:
+        out = softmax(z)
+        start = 0
+        for n in sizes:
+            rows = slice(start, start + n)
+            out[rows] = softmax(z[rows] + weight * article_shares(out[rows], classes))
+            start += n
+        return out
+
+    real = pipe.decision_function(test) / temperature
+    gold = [label for _, labels in pages for label in labels]
+    gold_cv = [y[i] for i in np.flatnonzero(scored)]
+    columns = [classes.index(label) for label in LABELS]
+    rows = []
+    for weight in (1.0, 2.0, 3.0):
+        proba = in_articles(real, [len(page) for page, _ in pages], weight)
+        rep = score(gold, [classes[i] for i in proba.argmax(axis=1)], proba[:, columns])
+        cv_proba = in_articles(oof / temperature, [len(a.records) for a in corpus.articles], weight)
+        cv = score(gold_cv, [classes[i] for i in cv_proba[scored].argmax(axis=1)])
+        rows.append(row(f"+ the article's pull toward its topics, weight {weight:g}", rep, cv.macro_f1))
+    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:

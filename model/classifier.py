@@ -24,12 +24,13 @@ from typing import Any
 
 import numpy as np
 
+from .context import article_shares
 from .features import MAX_FEATURE_CHARS, Context, contexts, fold_digits, layout_key, layout_vector
 from .labels import LABELS
 from .segment import requested_backend
 from .terms import Terms
 
-__all__ = ["LABELS", "ParagraphClassifier", "Prediction", "TermBlock"]
+__all__ = ["LABELS", "ParagraphClassifier", "Prediction", "TermBlock", "softmax"]
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,13 @@ def _batches(texts: list[str], chars: int = 100_000, count: int = 2048) -> Itera
         yield texts[start:]
 
 
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of scores (shifted by the row maximum, so large scores cannot overflow)."""
+    z = z - z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    return p / p.sum(axis=1, keepdims=True)
+
+
 class _Ahead:
     """Predictions computed ahead of the ``classify`` calls that take them, one batch at a time.
 
@@ -139,6 +147,8 @@ class ParagraphClassifier:
 
     ``text_cache`` bounds how many distinct paragraph texts (and contexts) keep
     their computed features between calls; 0 turns that memory off.
+    ``context_weight`` is how far the rest of an article pulls a paragraph toward
+    the article's topics (``model.context``); 0 reads every paragraph alone.
     """
 
     labels: tuple[str, ...]
@@ -149,6 +159,7 @@ class ParagraphClassifier:
     layout_weights: np.ndarray | None  # (n_layout, n_labels)
     intercept: np.ndarray
     temperature: float = 1.0
+    context_weight: float = 0.0
     manifest: dict[str, Any] = field(default_factory=dict, compare=False)
     text_cache: int = field(default=20_000, compare=False)
 
@@ -222,11 +233,24 @@ class ParagraphClassifier:
         return self
 
     def predict_proba(self, ctxs: Sequence[Context]) -> np.ndarray:
-        """Calibrated probabilities, columns in ``labels`` order."""
-        z = self.decision_function(ctxs) / self.temperature
-        z -= z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        return p / p.sum(axis=1, keepdims=True)
+        """Calibrated probabilities of each paragraph read alone, columns in ``labels`` order."""
+        return softmax(self.decision_function(ctxs) / self.temperature)
+
+    def article_proba(self, ctxs: Sequence[Context]) -> np.ndarray:
+        """Calibrated probabilities of the paragraphs of one article, each read with the rest of it."""
+        return self._with_article(self.decision_function(ctxs) / self.temperature)
+
+    def context_offsets(self, proba: np.ndarray) -> np.ndarray:
+        """What the rest of the article adds to each paragraph's calibrated scores, given the
+        article's context-free probabilities ``proba`` (zeros when the weight is 0)."""
+        if not self.context_weight:
+            return np.zeros_like(proba)
+        return self.context_weight * article_shares(proba, self.labels)
+
+    def _with_article(self, z: np.ndarray) -> np.ndarray:
+        if not self.context_weight or len(z) < 2:
+            return softmax(z)
+        return softmax(z + self.context_offsets(softmax(z)))
 
     def _predictions(self, proba: np.ndarray) -> list[Prediction]:
         labels = self.labels
@@ -240,8 +264,8 @@ class ParagraphClassifier:
         per line given), reading each in context; ``span=(start, stop)`` labels only those lines."""
         predictions = self._ahead.take(lines)
         if predictions is None:
-            ctxs = contexts(lines)
-            return self._predictions(self.predict_proba(ctxs if span is None else ctxs[span[0] : span[1]]))
+            proba = self.article_proba(contexts(lines))
+            return self._predictions(proba if span is None else proba[span[0] : span[1]])
         return predictions if span is None else predictions[span[0] : span[1]]
 
     def classify_ahead(self, articles: Iterable[Sequence[str]]) -> None:
@@ -259,10 +283,10 @@ class ParagraphClassifier:
     def classify_many(self, articles: Iterable[Sequence[str]]) -> list[list[Prediction]]:
         """``classify`` for several articles in one batch (faster when articles are short)."""
         per_article = [contexts(lines) for lines in articles]
-        predictions = self._predictions(self.predict_proba([c for ctxs in per_article for c in ctxs]))
+        z = self.decision_function([c for ctxs in per_article for c in ctxs]) / self.temperature
         out: list[list[Prediction]] = []
         start = 0
         for ctxs in per_article:
-            out.append(predictions[start : start + len(ctxs)])
+            out.append(self._predictions(self._with_article(z[start : start + len(ctxs)])))
             start += len(ctxs)
         return out

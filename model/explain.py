@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from . import features
-from .classifier import ParagraphClassifier, TermBlock
+from .classifier import ParagraphClassifier, TermBlock, softmax
 
 __all__ = ["Contribution", "Explanation", "explain", "explanation_record"]
 
@@ -119,6 +119,16 @@ def _layout_contributions(
     ]
 
 
+def _article_contributions(labels: Sequence[str], pull: np.ndarray, diff: np.ndarray) -> list[Contribution]:
+    # The value is the pull itself (score units); the weight, ±1, says whose side it takes.
+    pulls = pull.tolist()
+    return [
+        Contribution("article", f"{labels[k]} in the rest of the article", p, p, d, p * d)
+        for k, (p, d) in enumerate(zip(pulls, diff.tolist()))
+        if d and p
+    ]
+
+
 def explain(
     model: ParagraphClassifier, lines: Sequence[str], paragraph: int, *, against: str | None = None
 ) -> Explanation:
@@ -126,9 +136,13 @@ def explain(
     against ``against`` (by default the runner-up label)."""
     if not 0 <= paragraph < len(lines):
         raise IndexError(f"paragraph {paragraph} is not among the article's {len(lines)} paragraphs")
-    ctx = features.contexts(lines)[paragraph]
-    scores = model.decision_function([ctx])[0]
-    proba = model.predict_proba([ctx])[0]
+    ctxs = features.contexts(lines)
+    ctx = ctxs[paragraph]
+    raw = model.decision_function(ctxs)
+    # The article's pull is added to the calibrated scores; in score units it is that times T.
+    pull = model.context_offsets(softmax(raw / model.temperature))[paragraph] * model.temperature
+    scores = raw[paragraph] + pull
+    proba = softmax(scores[None, :] / model.temperature)[0]
     labels = list(model.labels)
     order = np.argsort(-proba, kind="stable")
     best = int(order[0])
@@ -150,6 +164,7 @@ def explain(
             continue
         parts += _term_contributions(field.name, block, terms_of(ctx), diff)
     parts += _layout_contributions(model, ctx, diff)
+    parts += _article_contributions(model.labels, pull, diff)
     intercept = float(model.intercept[best] - model.intercept[other])
     gap = float(scores[best] - scores[other])
     unexplained_blocks = gap - intercept - sum(p.contribution for p in parts)

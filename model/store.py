@@ -109,6 +109,7 @@ def save_model(model: ParagraphClassifier, directory: str | os.PathLike[str]) ->
             "features_version": FEATURES_VERSION,
             "labels": list(model.labels),
             "temperature": model.temperature,
+            "context_weight": model.context_weight,
             "files": {name: _sha256(staging / name) for name in (_VOCABULARY, _WEIGHTS)},
         }
         (staging / _MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -178,6 +179,10 @@ def _read_manifest(root: Path) -> dict[str, Any]:
         or temperature <= 0
     ):
         raise ModelError(f"{path}: 'temperature' must be a positive number")
+    # Models written before the article's context was read have none: they read paragraphs alone.
+    weight = manifest.get("context_weight", 0.0)
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or not (0 <= weight < math.inf):
+        raise ModelError(f"{path}: 'context_weight' must be a number, 0 or more")
     return manifest
 
 
@@ -251,6 +256,7 @@ def load_model(directory: str | os.PathLike[str]) -> ParagraphClassifier:
             layout_weights=arrays.get("layout_weights"),
             intercept=arrays["intercept"],
             temperature=float(manifest.get("temperature", 1.0)),
+            context_weight=float(manifest.get("context_weight", 0.0)),
             manifest=manifest,
         )
     except ModelError as exc:

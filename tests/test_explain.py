@@ -30,8 +30,11 @@ def test_pushes_and_intercepts_add_up_to_the_real_score_gap(
     model = load_model(BUNDLED if which == "bundled" else small_model)
     for seed in seed_paths[:3]:
         lines = [p.text for p in paragraphs(seed.read_text("utf-8"))]
-        scores = model.decision_function(contexts(lines))
-        proba = model.predict_proba(contexts(lines))
+        ctxs = contexts(lines)
+        # The article's pull on each paragraph, in score units, is part of the gap to explain.
+        pull = model.context_offsets(model.predict_proba(ctxs)) * model.temperature
+        scores = model.decision_function(ctxs) + pull
+        proba = model.article_proba(ctxs)
         for i in range(0, len(lines), 3):
             e = explain(model, lines, i)
             first, second = np.argsort(-proba[i], kind="stable")[:2]
@@ -53,7 +56,7 @@ def test_the_strongest_pushes_come_first_and_against_any_label(seed_paths) -> No
     pushes = [c.contribution for c in e.contributions]
     assert pushes == sorted(pushes, reverse=True)
     assert all(c.contribution > 0 for c in e.toward(5)) and all(c.contribution < 0 for c in e.away(5))
-    assert {c.block for c in e.contributions} <= {"words", "chars", "layout"}
+    assert {c.block for c in e.contributions} <= {"words", "chars", "layout", "article"}
     record = explanation_record(e, top=3)
     assert len(record["toward"]) <= 3 and len(record["away"]) <= 3
     assert abs(record["intercept"] + sum(record["blocks"].values()) - record["gap"]) < 1e-5

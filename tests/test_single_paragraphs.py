@@ -54,11 +54,14 @@ def test_single_paragraphs_get_the_label_their_content_says(bundled) -> None:
     assert all(n <= 2 for n in per_label.values()), wrong
 
 
-def test_a_line_alone_reads_as_it_does_inside_an_article(bundled) -> None:
+def test_the_article_around_a_line_can_only_pull_it_toward_a_topic(bundled) -> None:
     article = [c["text"] for c in CASES if c["kind"] in ("lead", "body")]
     inside = [p.label for p in bundled.classify(article)]
     alone = [bundled.classify([line])[0].label for line in article]
-    assert inside == alone
+    moved = [(a, i) for a, i in zip(alone, inside) if a != i]
+    # Never into furniture or `other`: the article raises topic scores only.
+    assert all(i not in ("spam", "other") for _, i in moved), moved
+    assert len(moved) <= len(article) // 4, moved
 
 
 def test_a_title_on_stdin_is_not_spam() -> None:

@@ -23,7 +23,7 @@ def evaluate_model(model: ParagraphClassifier, dataset: Dataset) -> Report:
     predicted: list[str] = []
     probas: list[np.ndarray] = []
     for article in dataset.articles:
-        proba = model.predict_proba(contexts(article.lines))
+        proba = model.article_proba(contexts(article.lines))
         probas.append(proba)
         truth.extend(article.labels)
         predicted.extend(model.labels[i] for i in proba.argmax(axis=1))

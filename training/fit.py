@@ -28,7 +28,8 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from parknews.model.classifier import ParagraphClassifier, TermBlock
+from parknews.model.classifier import ParagraphClassifier, TermBlock, softmax
+from parknews.model.context import article_shares
 from parknews.model.errors import DataError
 from parknews.model.features import Context, char_terms, contexts, layout_vector, word_terms
 from parknews.model.labels import LABELS
@@ -58,10 +59,13 @@ class Settings:
     C: float = 8.0
     min_df: int = 2
     class_weight: str | None = "balanced"
+    # The article's pull toward its topics (model.context); judged on real pages, not searched.
+    context: float = 2.0
 
     def describe(self) -> str:
         blocks = "+".join(b for b in ("words", "chars", "layout") if getattr(self, b))
-        return f"{blocks} C={self.C:g} min_df={self.min_df} class_weight={self.class_weight}"
+        weights = f"C={self.C:g} min_df={self.min_df} class_weight={self.class_weight}"
+        return f"{blocks} {weights} context={self.context:g}"
 
 
 DEFAULT_GRID: tuple[Settings, ...] = (
@@ -197,19 +201,27 @@ def _out_of_fold(
     return scores
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    p = np.exp(z)
-    return p / p.sum(axis=1, keepdims=True)
-
-
 def _fit_temperature(scores: np.ndarray, y_index: np.ndarray) -> float:
     def nll(log_t: float) -> float:
-        p = _softmax(scores / np.exp(log_t))
+        p = softmax(scores / np.exp(log_t))
         return float(-np.mean(np.log(p[np.arange(len(y_index)), y_index] + 1e-12)))
 
     result = minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded")
     return float(np.exp(result.x))
+
+
+def _in_articles(z: np.ndarray, dataset: Dataset, labels: tuple[str, ...], weight: float) -> np.ndarray:
+    """Probabilities from calibrated scores ``z``, each paragraph read with the rest of its article
+    (by doc: a script variant is an article of its own, as it is to the model)."""
+    out = softmax(z)
+    if not weight:
+        return out
+    start = 0
+    for article in dataset.articles:
+        rows = slice(start, start + len(article.records))
+        out[rows] = softmax(z[rows] + weight * article_shares(out[rows], labels))
+        start = rows.stop
+    return out
 
 
 def cross_validate(
@@ -229,12 +241,14 @@ def cross_validate(
         scored[:] = True
     y_index = np.array([labels.index(v) for v in y_list])[scored]
     temperature = _fit_temperature(scores[scored], y_index)
-    proba = _softmax(scores[scored] / temperature)
+    proba = _in_articles(scores / temperature, dataset, labels, settings.context)[scored]
     predicted = [labels[i] for i in proba.argmax(axis=1)]
     return report(list(y[scored]), predicted, labels=labels, proba=proba), temperature
 
 
-def export(pipe: Pipeline, temperature: float, manifest: dict[str, Any]) -> ParagraphClassifier:
+def export(
+    pipe: Pipeline, temperature: float, manifest: dict[str, Any], *, context: float = 0.0
+) -> ParagraphClassifier:
     """The fitted pipeline as a scikit-learn-free ``ParagraphClassifier``."""
     union: FeatureUnion = pipe.named_steps["features"]
     clf: LogisticRegression = pipe.named_steps["classifier"]
@@ -275,6 +289,7 @@ def export(pipe: Pipeline, temperature: float, manifest: dict[str, Any]) -> Para
         layout_weights=layout[2] if layout else None,
         intercept=intercept.copy(),
         temperature=temperature,
+        context_weight=context,
         manifest=manifest,
     )
 
@@ -342,5 +357,5 @@ def _train(
         "cv": {"folds": folds, "grouped_by": "article", **best_report.as_dict()},
         "search": [{"settings": s.describe(), "macro_f1": round(f, 4)} for s, f, _, _ in search],
     }
-    model = export(pipe, temperature, manifest)
+    model = export(pipe, temperature, manifest, context=best.context)
     return FitResult(model=model, settings=best, cv=best_report, search=[(s, f) for s, f, _, _ in search])
