@@ -79,7 +79,7 @@ class _Dictionary:
         self.longest = max(self.longest, int(lengths.max()))
         codes = np.frombuffer("".join(terms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         starts = np.cumsum(lengths) - lengths
-        line = np.arange(len(terms), dtype=np.int32)
+        numbers = np.arange(len(terms), dtype=np.int32)
         freqs = np.array(counts, dtype=np.int64)
         h = np.zeros(len(terms), dtype=np.uint64)
         out_h, out_f, out_w, out_n = [], [], [], []
@@ -91,7 +91,7 @@ class _Dictionary:
                 out_h.append(h[alive])
                 out_f.append(np.where(full[alive], freqs[alive], 0))
                 out_w.append(full[alive])
-                out_n.append(line[alive])
+                out_n.append(numbers[alive])
         return tuple(map(np.concatenate, (out_h, out_f, out_w, out_n)))  # type: ignore[return-value]
 
     def find(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -114,8 +114,8 @@ class _Dictionary:
 def _dag(sentence: str, table: _Dictionary) -> tuple[list[list[int]], dict[tuple[int, int], int]]:
     """jieba's ``get_DAG`` and the frequencies ``calc`` reads, one numpy pass per word length."""
     n = len(sentence)
-    codes = np.frombuffer(sentence.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    codes = codes.astype(np.uint64) + 1
+    points = np.frombuffer(sentence.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = points.astype(np.uint64) + 1
     ends: list[list[int]] = [[] for _ in range(n)]
     freq: dict[tuple[int, int], int] = {}
     h = np.zeros(n, dtype=np.uint64)
