@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, overload
 
-from .classifier import ParagraphClassifier
+from .classifier import ParagraphClassifier, score_dict
 from .reader import Document
 from .text import paragraphs
 
 __all__ = ["LabeledArticle", "LabeledParagraph", "label_article", "origin", "records"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class LabeledParagraph:
+    """One labeled paragraph: its index among non-empty lines, text, label and ``scores``
+    (the probability of every label, a dict)."""
+
     paragraph: int
     text: str
     label: str
-    scores: dict[str, float]
+    # A classified paragraph's is a ScoreRow into its article's array: a dict per paragraph
+    # was most of the memory of a long article; ``scores`` makes the dict when asked.
+    _scores: Mapping[str, float]
+
+    def __init__(self, paragraph: int, text: str, label: str, scores: Mapping[str, float]) -> None:
+        object.__setattr__(self, "paragraph", paragraph)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "_scores", scores)
+
+    @property
+    def scores(self) -> dict[str, float]:
+        return score_dict(self._scores)
 
     @property
     def score(self) -> float:
-        return self.scores[self.label]
+        return self._scores[self.label]
 
 
 @dataclass(frozen=True)
@@ -77,7 +92,7 @@ def label_article(
         file=document.name,
         encoding=document.encoding,
         paragraphs=tuple(
-            LabeledParagraph(p.index, p.text, pred.label, pred.scores) for p, pred in zip(paras, predictions)
+            LabeledParagraph(p.index, p.text, pred.label, pred._scores) for p, pred in zip(paras, predictions)
         ),
         input=document.input,
         record=document.record,

@@ -17,7 +17,7 @@ lines over and over. The results are the same with or without the memory.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -30,7 +30,7 @@ from .labels import LABELS
 from .segment import requested_backend
 from .terms import Terms
 
-__all__ = ["LABELS", "ParagraphClassifier", "Prediction", "TermBlock", "softmax"]
+__all__ = ["LABELS", "ParagraphClassifier", "Prediction", "ScoreRow", "TermBlock", "score_dict", "softmax"]
 
 
 @dataclass(frozen=True)
@@ -133,12 +133,60 @@ class _Ahead:
         return found
 
 
-@dataclass(frozen=True)
+class ScoreRow(Mapping[str, float]):
+    """One paragraph's probabilities, read from the array of its whole article when asked.
+
+    A dict of six floats per paragraph (about 400 bytes) was most of the memory of a
+    long labeled article; this is one small object pointing into the shared array.
+    """
+
+    __slots__ = ("_labels", "_proba", "_row")
+
+    def __init__(self, labels: tuple[str, ...], proba: np.ndarray, row: int) -> None:
+        self._labels, self._proba, self._row = labels, proba, row
+
+    def __getitem__(self, label: str) -> float:
+        try:
+            column = self._labels.index(label)
+        except ValueError:
+            raise KeyError(label) from None
+        return float(self._proba[self._row, column])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    def __repr__(self) -> str:
+        return repr(self.as_dict())
+
+    def as_dict(self) -> dict[str, float]:
+        # tolist() gives the floats dict(zip(labels, row)) held before: the same values, bit for bit.
+        return dict(zip(self._labels, self._proba[self._row].tolist()))
+
+
+def score_dict(scores: Mapping[str, float]) -> dict[str, float]:
+    """``scores`` as the public ``dict``: a ``ScoreRow`` is expanded, a dict returned as it is."""
+    if isinstance(scores, ScoreRow):
+        return scores.as_dict()
+    return scores if isinstance(scores, dict) else dict(scores)
+
+
+@dataclass(frozen=True, init=False)
 class Prediction:
-    """The label of one paragraph and the probability of every label."""
+    """The label of one paragraph and the probability of every label (``scores``, a dict)."""
 
     label: str
-    scores: dict[str, float]
+    _scores: Mapping[str, float]
+
+    def __init__(self, label: str, scores: Mapping[str, float]) -> None:
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "_scores", scores)
+
+    @property
+    def scores(self) -> dict[str, float]:
+        return score_dict(self._scores)
 
 
 @dataclass(frozen=True)
@@ -255,9 +303,9 @@ class ParagraphClassifier:
     def _predictions(self, proba: np.ndarray) -> list[Prediction]:
         labels = self.labels
         best = proba.argmax(axis=1).tolist()
-        return [
-            Prediction(label=labels[b], scores=dict(zip(labels, row))) for b, row in zip(best, proba.tolist())
-        ]
+        # Each prediction reads its row of the article's array: no dict per paragraph until asked.
+        proba = np.ascontiguousarray(proba)
+        return [Prediction(labels[b], ScoreRow(labels, proba, i)) for i, b in enumerate(best)]
 
     def classify(self, lines: Sequence[str], *, span: tuple[int, int] | None = None) -> list[Prediction]:
         """Label the paragraphs of one article (its non-empty lines, in order; one prediction
