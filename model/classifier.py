@@ -83,9 +83,11 @@ def _recall(memory: dict[Any, Any], keys: Iterable[Any]) -> tuple[dict[Any, Any]
     return found, missing
 
 
-def _batches(texts: list[str], chars: int = 100_000, count: int = 2048) -> Iterator[list[str]]:
+def _batches(texts: list[str], chars: int = 25_000, count: int = 2048) -> Iterator[list[str]]:
     """``texts`` in consecutive runs of about ``chars`` characters or ``count`` texts: the arrays
-    of one call stay a few MB (in the CPU caches, mostly) whatever the size of the article."""
+    of one call stay small (in the CPU caches, mostly) whatever the size of the article. Scoring
+    takes about 500 bytes of transient arrays per character: 100,000 characters a call made
+    it the peak of classifying a long article (50 MB); 25,000 cost no measurable speed."""
     start, size = 0, 0
     for i, text in enumerate(texts):
         size += min(len(text), MAX_FEATURE_CHARS)
