@@ -136,16 +136,27 @@ def similarity_graph(
         kept_w.append(weight)
     # The postings are done with: their memory is free for the graph's final arrays.
     del postings, sent, word, query, doc
+    return _symmetric(n, kept_keys, kept_w)
+
+
+def _symmetric(n: int, kept_keys: list[np.ndarray], kept_w: list[np.ndarray]) -> SentenceGraph:
+    """The graph of the kept (min, max) pair keys: an edge stays when either end keeps it, so the
+    graph stays symmetric. Each array is dropped as soon as the next is made (this was the peak of
+    a long page), and sentence ids are 32-bit: a page has far fewer than 2^31 sentences."""
     if not sum(len(x) for x in kept_keys):
-        empty = np.zeros(0, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int32)
         return SentenceGraph(n, empty, empty, np.zeros(0))
-    # An edge stays when either end keeps it, so the graph stays symmetric.
     keys = np.concatenate(kept_keys)
-    del kept_keys
+    kept_keys.clear()
     pair_keys, index = np.unique(keys, return_index=True)
     del keys
-    w = np.concatenate(kept_w)[index]
-    a, b = pair_keys // n, pair_keys % n
+    weights = np.concatenate(kept_w)
+    kept_w.clear()
+    w = weights[index]
+    del weights, index
+    a = (pair_keys // n).astype(np.int32)
+    b = (pair_keys % n).astype(np.int32)
+    del pair_keys
     return SentenceGraph(n, np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([w, w]))
 
 
@@ -153,7 +164,8 @@ class _Postings:
     """An article's (word, sentence) entries sorted by word then sentence: the posting lists
     side by side, from which sentence pairs sharing a word within ``band`` are read."""
 
-    _PAIRS_PER_BLOCK = 1 << 19
+    # A block's transient arrays take about 60 bytes a pair: 8 MB at most.
+    _PAIRS_PER_BLOCK = 1 << 17
 
     def __init__(self, sent: np.ndarray, word: np.ndarray, query: np.ndarray, doc: np.ndarray, band: int):
         self.sent, self.word, self.query, self.doc = sent, word, query, doc
