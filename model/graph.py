@@ -223,6 +223,26 @@ class _Postings:
         return keys // n, keys % n, weight
 
 
+# Per-edge work is done a slice of edges at a time: whole-graph temporaries (8 bytes an edge
+# each, three at once) were the peak of summarizing a long page; slices also stay in the caches.
+_EDGE_SLICE = 1 << 16
+
+
+def _edge_slices(count: int) -> Iterator[slice]:
+    return (slice(start, start + _EDGE_SLICE) for start in range(0, count, _EDGE_SLICE))
+
+
+def _spread(n: int, index: np.ndarray, values: Callable[[slice], np.ndarray]) -> np.ndarray:
+    """``np.bincount(index, weights, minlength=n)`` for per-edge weights made a slice at a time.
+
+    ``np.add.at`` adds in edge order into zeros, as ``bincount`` does: the sums agree to the last bit.
+    """
+    total = np.zeros(n)
+    for part in _edge_slices(len(index)):
+        np.add.at(total, index[part], values(part))
+    return total
+
+
 def pagerank(
     graph: SentenceGraph, *, damping: float = 0.85, tolerance: float = 1e-8, max_iter: int = 200
 ) -> np.ndarray:
@@ -230,14 +250,22 @@ def pagerank(
     n = graph.size
     if n == 0:
         return np.zeros(0)
-    out = np.bincount(graph.source, weights=graph.weight, minlength=n)
+    source, target, weight = graph.source, graph.target, graph.weight
+    out = _spread(n, source, weight.__getitem__)
     dangling = out <= 0
-    share = graph.weight / np.where(out > 0, out, 1.0)[graph.source]
+    denominator = np.where(out > 0, out, 1.0)
+    share = np.empty(len(weight))
+    for part in _edge_slices(len(weight)):
+        np.divide(weight[part], denominator[source[part]], out=share[part])
     scores = np.full(n, 1.0 / n)
-    flow = np.empty(len(share))  # one buffer for every iteration's per-edge products
+    buffer = np.empty(min(len(share), _EDGE_SLICE))  # one buffer for every slice's per-edge products
+
+    def flow(part: slice) -> np.ndarray:
+        products = buffer[: len(share[part])]
+        return np.multiply(np.take(scores, source[part], out=products), share[part], out=products)
+
     for _ in range(max_iter):
-        np.multiply(np.take(scores, graph.source, out=flow), share, out=flow)
-        spread = np.bincount(graph.target, weights=flow, minlength=n)
+        spread = _spread(n, target, flow)
         new = (1.0 - damping) / n + damping * (spread + scores[dangling].sum() / n)
         if np.abs(new - scores).sum() < tolerance:
             return new
