@@ -39,8 +39,11 @@ class SentenceGraph:
 
 def _vectors(
     tokens: Sequence[Sequence[str]], kind: str, idf: Callable[[str], float]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Flat (sentence, word id, query value, document value) entries, one per distinct word.
+
+    For ``overlap`` every value is 1 and the value arrays are ``None``: two arrays of ones,
+    16 bytes an entry, were a fifth of the graph's peak on a long page.
 
     Written straight into arrays: Python lists of a million floats would cost ten times
     the memory on a long page. Ids are 32-bit (a page has far fewer than 2^31 sentences
@@ -49,8 +52,9 @@ def _vectors(
     total = sum(len(t) for t in tokens)
     sent = np.empty(total, dtype=np.int32)
     word = np.empty(total, dtype=np.int32)
-    query = np.ones(total, dtype=np.float64)
-    doc = np.ones(total, dtype=np.float64)
+    valued = kind != "overlap"
+    query = np.ones(total if valued else 0, dtype=np.float64)
+    doc = np.ones(total if valued else 0, dtype=np.float64)
     vocab: dict[str, int] = {}
     lengths = [len(t) for t in tokens]
     average = (sum(lengths) / len(lengths)) if lengths else 0.0
@@ -62,7 +66,7 @@ def _vectors(
         k = len(counts)
         sent[at : at + k] = i
         word[at : at + k] = [vocab.setdefault(w, len(vocab)) for w in counts]
-        if kind != "overlap":  # overlap: every value is 1
+        if valued:
             tf = np.fromiter(counts.values(), dtype=np.float64, count=k)
             weights = np.fromiter((idf(w) for w in counts), dtype=np.float64, count=k)
             if kind == "tfidf":
@@ -72,7 +76,7 @@ def _vectors(
                 norm = _BM25_K1 * (1.0 - _BM25_B + _BM25_B * lengths[i] / average)
                 doc[at : at + k] = weights * tf * (_BM25_K1 + 1.0) / (tf + norm)
         at += k
-    return sent[:at], word[:at], query[:at], doc[:at]
+    return sent[:at], word[:at], query[:at] if valued else None, doc[:at] if valued else None
 
 
 def similarity_graph(
@@ -102,8 +106,8 @@ def similarity_graph(
     # One array at a time: the whole sorted copy beside the unsorted one was the peak.
     sent = sent[order]
     word = word[order]
-    query = query[order]
-    doc = doc[order]
+    query = query[order] if query is not None else None
+    doc = doc[order] if doc is not None else None
     del order
     size = np.log(np.maximum(np.array([len(t) for t in tokens], dtype=np.float64), 1.0))
     postings = _Postings(sent, word, query, doc, len(sent) - 1 if band is None else band)
@@ -167,7 +171,14 @@ class _Postings:
     # A block's transient arrays take about 60 bytes a pair: 8 MB at most.
     _PAIRS_PER_BLOCK = 1 << 17
 
-    def __init__(self, sent: np.ndarray, word: np.ndarray, query: np.ndarray, doc: np.ndarray, band: int):
+    def __init__(
+        self,
+        sent: np.ndarray,
+        word: np.ndarray,
+        query: np.ndarray | None,
+        doc: np.ndarray | None,
+        band: int,
+    ):
         self.sent, self.word, self.query, self.doc = sent, word, query, doc
         longest = int(np.bincount(word).max()) if len(word) else 0
         self.reach = max(0, min(band, longest - 1))
@@ -188,11 +199,18 @@ class _Postings:
             yield np.sort(self.by_sentence[start:stop])
             start = stop
 
+    def _shared(self, early: np.ndarray, late: np.ndarray) -> np.ndarray:
+        """What sharing one word adds to each pair's weight: the mean of both directions' products."""
+        query, doc = self.query, self.doc
+        if query is None or doc is None:  # overlap: (1 × 1 + 1 × 1) / 2, exactly 1
+            return np.ones(len(early))
+        return (query[early] * doc[late] + query[late] * doc[early]) / 2
+
     def edges(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Directed edges (source at ``positions``) with weights summed over the shared words,
         in the order the all-pairs construction sums them (offset by offset), so the sums agree
         to the last bit."""
-        sent, word, query, doc = self.sent, self.word, self.query, self.doc
+        sent, word = self.sent, self.word
         last = len(sent) - 1
         src: list[np.ndarray] = []
         dst: list[np.ndarray] = []
@@ -208,11 +226,11 @@ class _Postings:
             early, late = ahead, ahead + offset
             src.append(sent[early])
             dst.append(sent[late])
-            wts.append((query[early] * doc[late] + query[late] * doc[early]) / 2)
+            wts.append(self._shared(early, late))
             early, late = behind - offset, behind
             src.append(sent[late])
             dst.append(sent[early])
-            wts.append((query[early] * doc[late] + query[late] * doc[early]) / 2)
+            wts.append(self._shared(early, late))
         if not src:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0)
