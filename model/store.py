@@ -27,7 +27,7 @@ from .classifier import ParagraphClassifier, TermBlock
 from .errors import ModelError
 from .features import FEATURES_VERSION, LAYOUT_NAMES
 from .labels import LABELS
-from .terms import JoinedTerms
+from .terms import JoinedTerms, pack_rows
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "check_replaceable", "load_model", "save_model"]
 
@@ -226,6 +226,26 @@ def _block(
     return TermBlock(terms=terms, idf=idf, weights=weights)
 
 
+def _pack_blocks(arrays: dict[str, np.ndarray], vocabulary: dict[str, Any], n_labels: int) -> None:
+    """Replace the blocks' weights and idf by views into the one array the classifier's look-up
+    reads (``terms.pack_rows``): the weights are then in memory once, not twice. Arrays of the
+    wrong shape or type are left as they are, for ``_block`` and ``_check_arrays`` to report."""
+    names = [name for name in ("words", "chars") if vocabulary.get(name) is not None]
+    pairs = [(arrays.get(f"{name}_weights"), arrays.get(f"{name}_idf")) for name in names]
+    if not all(
+        w is not None
+        and i is not None
+        and w.dtype == i.dtype == np.float64
+        and w.ndim == 2
+        and w.shape == (len(i), n_labels)
+        and i.ndim == 1
+        for w, i in pairs
+    ):
+        return
+    for name, (weights, idf) in zip(names, pack_rows(pairs)):  # type: ignore[arg-type]
+        arrays[f"{name}_weights"], arrays[f"{name}_idf"] = weights, idf
+
+
 def _all_strings(terms: Any) -> bool:
     if not isinstance(terms, list):
         return False
@@ -247,6 +267,7 @@ def load_model(directory: str | os.PathLike[str]) -> ParagraphClassifier:
         with np.load(io.BytesIO(contents[_WEIGHTS]), allow_pickle=False) as npz:
             arrays = {key: npz[key] for key in npz.files}
         n = len(labels)
+        _pack_blocks(arrays, vocabulary, n)
         model = ParagraphClassifier(
             labels=labels,
             words=_block("words", vocabulary, arrays, n),

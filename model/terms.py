@@ -37,7 +37,7 @@ class TermBlock(Protocol):
     def weights(self) -> np.ndarray: ...
 
 
-__all__ = ["JoinedTerms", "Terms"]
+__all__ = ["JoinedTerms", "Terms", "pack_rows"]
 
 
 class JoinedTerms(Sequence[str]):
@@ -286,6 +286,58 @@ class _WordIndex:
         )
 
 
+def _row_width(n_labels: int) -> int:
+    # One row per column: its weights, then its idf, padded to 64 bytes (one cache line).
+    return n_labels + 1 + (-(n_labels + 1) % 8)
+
+
+def pack_rows(blocks: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(weights, idf) of each block as views into one array laid out as ``Terms`` reads it.
+
+    ``store.load_model`` keeps the views as the blocks' arrays, so ``Terms`` finds its rows
+    there instead of holding a second copy of every weight (16 MB for the bundled model).
+    """
+    if not blocks:
+        return []
+    n_labels = blocks[0][0].shape[1]
+    rows = np.zeros((sum(len(idf) for _, idf in blocks), _row_width(n_labels)))
+    views = []
+    start = 0
+    for weights, idf in blocks:
+        stop = start + len(idf)
+        rows[start:stop, :n_labels] = weights
+        rows[start:stop, n_labels] = idf
+        views.append((rows[start:stop, :n_labels], rows[start:stop, n_labels]))
+        start = stop
+    return views
+
+
+def _packed(blocks: Sequence[TermBlock], n_labels: int) -> np.ndarray | None:
+    """The array ``pack_rows`` made for exactly these blocks, if their arrays are its views."""
+    rows = blocks[0].weights.base if blocks else None
+    if not isinstance(rows, np.ndarray) or rows.shape != (
+        sum(len(b.idf) for b in blocks),
+        _row_width(n_labels),
+    ):
+        return None
+    start = 0
+    for block in blocks:
+        at = rows.ctypes.data + start * rows.strides[0]
+        weights, idf = block.weights, block.idf
+        if (
+            weights.base is not rows
+            or idf.base is not rows
+            or weights.shape != (len(idf), n_labels)
+            or weights.strides != rows.strides
+            or idf.strides != rows.strides[:1]
+            or weights.ctypes.data != at
+            or idf.ctypes.data != at + n_labels * rows.strides[1]
+        ):
+            return None
+        start += len(idf)
+    return rows
+
+
 class Terms:
     """Both TF-IDF blocks in one column space: words first, then characters."""
 
@@ -293,13 +345,15 @@ class Terms:
         blocks = [b for b in (words, chars) if b is not None]
         self.split = len(words.idf) if words is not None else 0
         self.labels = n_labels
-        # One row per column: its weights, then its idf, padded to 64 bytes (one cache line).
-        self.rows = np.empty((sum(len(b.idf) for b in blocks), n_labels + 1 + (-(n_labels + 1) % 8)))
-        # Filled in place: a stacked copy first would double 20 MB of memory traffic at start-up.
-        if blocks:
-            np.concatenate([b.weights for b in blocks], out=self.rows[:, :n_labels])
-            np.concatenate([b.idf for b in blocks], out=self.rows[:, n_labels])
-        self.rows[:, n_labels + 1 :] = 0.0
+        packed = _packed(blocks, n_labels)
+        if packed is not None:  # a loaded model's blocks are views of these rows already
+            self.rows = packed
+        else:
+            self.rows = np.zeros((sum(len(b.idf) for b in blocks), _row_width(n_labels)))
+            # Filled in place: a stacked copy first would double 20 MB of memory traffic at start-up.
+            if blocks:
+                np.concatenate([b.weights for b in blocks], out=self.rows[:, :n_labels])
+                np.concatenate([b.idf for b in blocks], out=self.rows[:, n_labels])
         self.words = _WordIndex(words.terms) if words is not None else None
         self.chars = _CharIndex(chars.terms, self.split) if chars is not None else None
 
