@@ -87,7 +87,10 @@ def idf_table() -> IdfTable:
     return _RESOURCES.idf()
 
 
-@lru_cache(maxsize=65536)
+# Enough for the sentences and paragraphs of any usual article (read twice: by the summarizer,
+# then by the keyword extractor); on a page of 70,000 sentences, 65,536 entries held 10 MB of
+# cache bookkeeping at the summarizer's peak.
+@lru_cache(maxsize=8192)
 def _words(text: str) -> tuple[str, ...]:
     stop = stop_words()
     # Interned: a long page repeats a few thousand words hundreds of thousands of times,
