@@ -183,7 +183,8 @@ class _Postings:
         longest = int(np.bincount(word).max()) if len(word) else 0
         self.reach = max(0, min(band, longest - 1))
         # Entries grouped by sentence, so a block of sentences is a slice of this order.
-        self.by_sentence = np.argsort(sent, kind="stable")
+        # 32-bit positions: this array lives as long as the postings (a page has < 2^31 entries).
+        self.by_sentence = np.argsort(sent, kind="stable").astype(np.int32)
 
     def blocks(self) -> Iterator[np.ndarray]:
         """Positions of the entries of consecutive sentence ranges, each with a bounded pair count."""
