@@ -50,6 +50,7 @@ __all__ = [
 DEFAULT_SENTENCES = 3
 
 _FIGURE = re.compile(r"\d")
+_normalize_uncached = normalize.__wrapped__
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,28 @@ class SummarySentence:
 
 
 @dataclass(frozen=True)
-class _Candidate:
-    paragraph: int
-    original: str
-    text: str
-    label: str
-    first: bool
-    rank: int  # rank of its paragraph among the article's body paragraphs
+class _Pool:
+    """Candidate sentences as (paragraph, sentence within it) numbers, in document order.
+
+    Only numbers are kept for every sentence: on a long page an object and two strings per
+    sentence (as in the input and normalized) were a sixth of the summarizer's peak. The
+    sentences returned are cut out of their paragraphs again.
+    """
+
+    lines: Sequence[str]
+    paragraph: np.ndarray
+    sentence: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.paragraph)
+
+    def take(self, keep: Sequence[int]) -> _Pool:
+        return _Pool(self.lines, self.paragraph[keep], self.sentence[keep])
+
+    def summary_sentence(self, i: int, score: float) -> SummarySentence:
+        paragraph = int(self.paragraph[i])
+        original = sentences_of(self.lines[paragraph])[int(self.sentence[i])]
+        return SummarySentence(normalize(original), original, paragraph, score)
 
 
 class Summarizer:
@@ -160,9 +176,7 @@ class Summarizer:
         ``topic`` only those of paragraphs labeled ``topic``.
         """
         candidates, scores, _ = self._score(lines, labels, topic)
-        return [
-            SummarySentence(c.text, c.original, c.paragraph, float(s)) for c, s in zip(candidates, scores)
-        ]
+        return [candidates.summary_sentence(i, float(s)) for i, s in enumerate(scores)]
 
     def summarize(
         self,
@@ -193,12 +207,7 @@ class Summarizer:
         else:
             count = sentences if sentences is not None else DEFAULT_SENTENCES
         chosen = self._select(scores, words, min(count, len(candidates)))
-        return [
-            SummarySentence(
-                candidates[i].text, candidates[i].original, candidates[i].paragraph, float(scores[i])
-            )
-            for i in sorted(chosen)
-        ]
+        return [candidates.summary_sentence(i, float(scores[i])) for i in sorted(chosen)]
 
     def _select(self, scores: np.ndarray, words: Sequence[Sequence[str]], count: int) -> list[int]:
         """Rank and cut: the best ``count`` by score, or greedily by MMR against those already taken."""
@@ -228,7 +237,7 @@ class Summarizer:
 
     def _score(
         self, lines: Sequence[str], labels: Sequence[str], topic: str | None
-    ) -> tuple[list[_Candidate], np.ndarray, list[tuple[str, ...]]]:
+    ) -> tuple[_Pool, np.ndarray, list[tuple[str, ...]]]:
         """Candidates in document order, their scores and their words."""
         self._check()
         if len(lines) != len(labels):
@@ -240,36 +249,46 @@ class Summarizer:
         if len(content) > 1 and not any(ends_sentence(s) for s in sentences_of(lines[content[0]])):
             title = content[0]
         body_rank = {p: r for r, p in enumerate(q for q in content if q != title)}
-        pool = [
-            _Candidate(p, original, normalize(original), labels[p], k == 0, body_rank.get(p, 0))
-            for p in content
-            for k, original in enumerate(sentences_of(lines[p]))
-        ]
-        if not pool:
-            return [], np.zeros(0), []
+        paragraph: list[int] = []
+        sentence: list[int] = []
+        words: list[tuple[str, ...]] = []
+        figure: list[bool] = []
+        ends: list[bool] = []
+        for p in content:
+            for k, original in enumerate(sentences_of(lines[p])):
+                # Not through normalize's cache: it would keep every sentence of a long page alive.
+                text = _normalize_uncached(original)
+                paragraph.append(p)
+                sentence.append(k)
+                words.append(content_words(text))
+                figure.append(_FIGURE.search(text) is not None)
+                ends.append(ends_sentence(original))
+        pool = _Pool(lines, np.array(paragraph, dtype=np.int64), np.array(sentence, dtype=np.int64))
+        del sentence
+        if not len(pool):
+            return pool, np.zeros(0), []
         table = idf_table()
-        words = [content_words(c.text) for c in pool]
         graph = similarity_graph(
             words, kind=self.similarity, idf=table.__getitem__, neighbours=self.neighbours, band=self.band
         )
         # PageRank sums to 1; times n it is 1 for an average sentence whatever the length.
         centrality = pagerank(graph, damping=self.damping) * len(pool)
-        title_similarity = self._title_similarity(words, [c.paragraph == title for c in pool], table)
+        title_similarity = self._title_similarity(words, [p == title for p in paragraph], table)
 
         def cue(values: Iterable[float]) -> np.ndarray:
             return np.fromiter(values, dtype=np.float64, count=len(pool))
 
         scores = (
             centrality
-            * (1.0 + self.position_weight / (1.0 + cue(c.rank for c in pool)))
-            * (1.0 + self.lead_weight * cue(c.first for c in pool))
-            * (1.0 + self.figure_weight * cue(_FIGURE.search(c.text) is not None for c in pool))
+            * (1.0 + self.position_weight / (1.0 + cue(body_rank.get(p, 0) for p in paragraph)))
+            * (1.0 + self.lead_weight * cue(pool.sentence == 0))
+            * (1.0 + self.figure_weight * cue(figure))
             * (1.0 + self.title_weight * title_similarity)
-            * cue(self.other_weight if c.label == OTHER else 1.0 for c in pool)
-            * cue(1.0 if ends_sentence(c.original) else self.fragment_weight for c in pool)
+            * cue(self.other_weight if labels[p] == OTHER else 1.0 for p in paragraph)
+            * cue(1.0 if end else self.fragment_weight for end in ends)
         )
-        keep = [i for i, c in enumerate(pool) if topic is None or c.label == topic]
-        return [pool[i] for i in keep], scores[keep], [words[i] for i in keep]
+        keep = [i for i, p in enumerate(paragraph) if topic is None or labels[p] == topic]
+        return pool.take(keep), scores[keep], [words[i] for i in keep]
 
     @staticmethod
     def _title_similarity(words: Sequence[Sequence[str]], is_title: Sequence[bool], table: Any) -> np.ndarray:
