@@ -168,8 +168,9 @@ class _KeyTable:
         empty = self.keys == self._EMPTY
         if len(self.keys) - int(np.count_nonzero(empty)) != len(home):
             raise ValueError("saved slots hold two keys in one slot")
-        empties_before = np.concatenate([[0], np.cumsum(empty)])
-        if (empties_before[slot + 1] != empties_before[home]).any():
+        # Empty slots in [home, slot], from a running count of empty slots (inclusive).
+        empties = np.cumsum(empty, dtype=np.int32)
+        if (empties[slot] - empties[home] + empty[home]).any():
             raise ValueError("saved slots leave a key out of reach of its probes")
 
     def placement(self) -> tuple[np.ndarray, np.ndarray]:
