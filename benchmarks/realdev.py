@@ -312,8 +312,7 @@ def _context_rows(
     scored: np.ndarray,
 ) -> list[str]:
     """The same fit with each paragraph read in its article (model.context), at several weights."""
-    from parknews.model.classifier import softmax
-    from parknews.model.context import article_shares
+    from parknews.model.context import in_articles
     from parknews.training.fit import _fit_temperature
 
     classes = tuple(str(c) for c in pipe.classes_)
@@ -321,24 +320,15 @@ def _context_rows(
     y_index = np.array([classes.index(v) for v in y])
     temperature = _fit_temperature(oof[scored], y_index[scored])
 
-    def in_articles(z: np.ndarray, sizes: list[int], weight: float) -> np.ndarray:
-        out = softmax(z)
-        start = 0
-        for n in sizes:
-            rows = slice(start, start + n)
-            out[rows] = softmax(z[rows] + weight * article_shares(out[rows], classes))
-            start += n
-        return out
-
     real = pipe.decision_function(test) / temperature
     gold = [label for _, labels in pages for label in labels]
     gold_cv = [y[i] for i in np.flatnonzero(scored)]
     columns = [classes.index(label) for label in LABELS]
     rows = []
     for weight in (1.0, 2.0, 3.0):
-        proba = in_articles(real, [len(page) for page, _ in pages], weight)
+        proba = in_articles(real, [len(page) for page, _ in pages], classes, weight)
         rep = score(gold, [classes[i] for i in proba.argmax(axis=1)], proba[:, columns])
-        cv_proba = in_articles(oof / temperature, [len(a.records) for a in corpus.articles], weight)
+        cv_proba = in_articles(oof / temperature, [len(a.records) for a in corpus.articles], classes, weight)
         cv = score(gold_cv, [classes[i] for i in cv_proba[scored].argmax(axis=1)])
         rows.append(row(f"+ the article's pull toward its topics, weight {weight:g}", rep, cv.macro_f1))
     return rows

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .context import article_shares
+from .context import article_shares, in_article, in_articles, softmax
 from .features import MAX_FEATURE_CHARS, Context, contexts, fold_digits, layout_key, layout_vector
 from .labels import LABELS
 from .segment import requested_backend
@@ -98,13 +98,6 @@ def _batches(texts: list[str], chars: int = 25_000, count: int = 2048) -> Iterat
             start, size = i + 1, 0
     if start < len(texts):
         yield texts[start:]
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    """Row-wise softmax of scores (shifted by the row maximum, so large scores cannot overflow)."""
-    z = z - z.max(axis=1, keepdims=True)
-    p = np.exp(z)
-    return p / p.sum(axis=1, keepdims=True)
 
 
 class _Ahead:
@@ -294,7 +287,7 @@ class ParagraphClassifier:
 
     def article_proba(self, ctxs: Sequence[Context]) -> np.ndarray:
         """Calibrated probabilities of the paragraphs of one article, each read with the rest of it."""
-        return self._with_article(self.decision_function(ctxs) / self.temperature)
+        return in_article(self.decision_function(ctxs) / self.temperature, self.labels, self.context_weight)
 
     def context_offsets(self, proba: np.ndarray) -> np.ndarray:
         """What the rest of the article adds to each paragraph's calibrated scores, given the
@@ -302,11 +295,6 @@ class ParagraphClassifier:
         if not self.context_weight:
             return np.zeros_like(proba)
         return self.context_weight * article_shares(proba, self.labels)
-
-    def _with_article(self, z: np.ndarray) -> np.ndarray:
-        if not self.context_weight or len(z) < 2:
-            return softmax(z)
-        return softmax(z + self.context_offsets(softmax(z)))
 
     def _predictions(self, proba: np.ndarray) -> list[Prediction]:
         labels = self.labels
@@ -339,10 +327,12 @@ class ParagraphClassifier:
     def classify_many(self, articles: Iterable[Sequence[str]]) -> list[list[Prediction]]:
         """``classify`` for several articles in one batch (faster when articles are short)."""
         per_article = [contexts(lines) for lines in articles]
+        sizes = [len(ctxs) for ctxs in per_article]
         z = self.decision_function([c for ctxs in per_article for c in ctxs]) / self.temperature
+        proba = in_articles(z, sizes, self.labels, self.context_weight)
         out: list[list[Prediction]] = []
         start = 0
-        for ctxs in per_article:
-            out.append(self._predictions(self._with_article(z[start : start + len(ctxs)])))
-            start += len(ctxs)
+        for size in sizes:
+            out.append(self._predictions(proba[start : start + size]))
+            start += size
         return out

@@ -24,7 +24,14 @@ import numpy as np
 
 from .labels import OTHER, SPAM
 
-__all__ = ["article_shares", "topic_columns"]
+__all__ = ["article_shares", "in_article", "in_articles", "softmax", "topic_columns"]
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of scores (shifted by the row maximum, so large scores cannot overflow)."""
+    z = z - z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    return p / p.sum(axis=1, keepdims=True)
 
 
 def topic_columns(labels: Sequence[str]) -> list[int]:
@@ -51,3 +58,23 @@ def article_shares(proba: np.ndarray, labels: Sequence[str]) -> np.ndarray:
     has_rest = rest_weight > 0.5
     shares[np.ix_(has_rest, topics)] = rest_mass[has_rest] / rest_weight[has_rest, None]
     return shares
+
+
+def in_article(z: np.ndarray, labels: Sequence[str], weight: float) -> np.ndarray:
+    """Probabilities of one article's paragraphs from their calibrated scores ``z``, each
+    pulled by ``weight`` × the topic shares of the rest of the article (0: read alone)."""
+    proba = softmax(z)
+    if not weight or len(z) < 2:
+        return proba
+    return softmax(z + weight * article_shares(proba, labels))
+
+
+def in_articles(z: np.ndarray, sizes: Sequence[int], labels: Sequence[str], weight: float) -> np.ndarray:
+    """``in_article`` for consecutive articles of ``sizes`` paragraphs, stacked in ``z``'s rows."""
+    out = np.empty_like(z)
+    start = 0
+    for size in sizes:
+        rows = slice(start, start + size)
+        out[rows] = in_article(z[rows], labels, weight)
+        start = rows.stop
+    return out

@@ -29,7 +29,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from parknews.model.classifier import ParagraphClassifier, TermBlock, softmax
-from parknews.model.context import article_shares
+from parknews.model.context import in_articles
 from parknews.model.errors import DataError
 from parknews.model.features import Context, char_terms, contexts, layout_vector, word_terms
 from parknews.model.labels import LABELS
@@ -210,20 +210,6 @@ def _fit_temperature(scores: np.ndarray, y_index: np.ndarray) -> float:
     return float(np.exp(result.x))
 
 
-def _in_articles(z: np.ndarray, dataset: Dataset, labels: tuple[str, ...], weight: float) -> np.ndarray:
-    """Probabilities from calibrated scores ``z``, each paragraph read with the rest of its article
-    (by doc: a script variant is an article of its own, as it is to the model)."""
-    out = softmax(z)
-    if not weight:
-        return out
-    start = 0
-    for article in dataset.articles:
-        rows = slice(start, start + len(article.records))
-        out[rows] = softmax(z[rows] + weight * article_shares(out[rows], labels))
-        start = rows.stop
-    return out
-
-
 def cross_validate(
     dataset: Dataset, settings: Settings, *, folds: int = 5, progress: Callable[[str], None] = lambda _: None
 ) -> tuple[Report, float]:
@@ -241,7 +227,10 @@ def cross_validate(
         scored[:] = True
     y_index = np.array([labels.index(v) for v in y_list])[scored]
     temperature = _fit_temperature(scores[scored], y_index)
-    proba = _in_articles(scores / temperature, dataset, labels, settings.context)[scored]
+    # Each paragraph read with the rest of its article (by doc: a script variant is an article
+    # of its own, as it is to the model).
+    sizes = [len(a.records) for a in dataset.articles]
+    proba = in_articles(scores / temperature, sizes, labels, settings.context)[scored]
     predicted = [labels[i] for i in proba.argmax(axis=1)]
     return report(list(y[scored]), predicted, labels=labels, proba=proba), temperature
 
