@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 
 from .errors import ParknewsError
 
-__all__ = ["BACKENDS", "backend", "cut", "cut_lines", "requested_backend"]
+__all__ = ["BACKENDS", "backend", "cut", "cut_lines", "load_reference", "requested_backend"]
 
 BACKENDS: tuple[str, ...] = ("rjieba", "jieba")
 
@@ -209,3 +209,9 @@ def cut_lines(texts: Sequence[str]) -> list[str]:
     a newline inside a text is read as a space (both are dropped as words).
     """
     return _SEGMENTER.cut_lines(texts)
+
+
+def load_reference() -> None:
+    """Load jieba's dictionary now rather than at the first string only jieba segments right
+    (before forking workers, which then share one copy instead of each loading its own)."""
+    _SEGMENTER._reference()
