@@ -43,11 +43,12 @@ def _vectors(
     """Flat (sentence, word id, query value, document value) entries, one per distinct word.
 
     Written straight into arrays: Python lists of a million floats would cost ten times
-    the memory on a long page.
+    the memory on a long page. Ids are 32-bit (a page has far fewer than 2^31 sentences
+    or words); products of ids are taken in 64 bits where they are formed.
     """
     total = sum(len(t) for t in tokens)
-    sent = np.empty(total, dtype=np.int64)
-    word = np.empty(total, dtype=np.int64)
+    sent = np.empty(total, dtype=np.int32)
+    word = np.empty(total, dtype=np.int32)
     query = np.ones(total, dtype=np.float64)
     doc = np.ones(total, dtype=np.float64)
     vocab: dict[str, int] = {}
@@ -98,7 +99,12 @@ def similarity_graph(
     idf = idf or (lambda _word: 1.0)
     sent, word, query, doc = _vectors(tokens, kind, idf)
     order = np.lexsort((sent, word))
-    sent, word, query, doc = sent[order], word[order], query[order], doc[order]
+    # One array at a time: the whole sorted copy beside the unsorted one was the peak.
+    sent = sent[order]
+    word = word[order]
+    query = query[order]
+    doc = doc[order]
+    del order
     size = np.log(np.maximum(np.array([len(t) for t in tokens], dtype=np.float64), 1.0))
     postings = _Postings(sent, word, query, doc, len(sent) - 1 if band is None else band)
     # Edges are built for a block of source sentences at a time, each block's edges complete
@@ -128,6 +134,8 @@ def similarity_graph(
             source, target, weight = source[top], target[top], weight[top]
         kept_keys.append(np.minimum(source, target) * n + np.maximum(source, target))
         kept_w.append(weight)
+    # The postings are done with: their memory is free for the graph's final arrays.
+    del postings, sent, word, query, doc
     if not sum(len(x) for x in kept_keys):
         empty = np.zeros(0, dtype=np.int64)
         return SentenceGraph(n, empty, empty, np.zeros(0))
@@ -197,7 +205,8 @@ class _Postings:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0)
         n = int(sent.max()) + 1
-        keys, inverse = np.unique(np.concatenate(src) * n + np.concatenate(dst), return_inverse=True)
+        pairs = np.concatenate(src).astype(np.int64) * n + np.concatenate(dst)
+        keys, inverse = np.unique(pairs, return_inverse=True)
         weight = np.bincount(inverse, weights=np.concatenate(wts))
         return keys // n, keys % n, weight
 
@@ -213,8 +222,10 @@ def pagerank(
     dangling = out <= 0
     share = graph.weight / np.where(out > 0, out, 1.0)[graph.source]
     scores = np.full(n, 1.0 / n)
+    flow = np.empty(len(share))  # one buffer for every iteration's per-edge products
     for _ in range(max_iter):
-        spread = np.bincount(graph.target, weights=scores[graph.source] * share, minlength=n)
+        np.multiply(np.take(scores, graph.source, out=flow), share, out=flow)
+        spread = np.bincount(graph.target, weights=flow, minlength=n)
         new = (1.0 - damping) / n + damping * (spread + scores[dangling].sum() / n)
         if np.abs(new - scores).sum() < tolerance:
             return new

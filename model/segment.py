@@ -16,6 +16,9 @@ here so that ``cut`` returns exactly what jieba returns:
    Such strings go to jieba too, as do strings holding lone surrogates,
    which cannot be passed to Rust.
 
+"Going to jieba" means ``jiebacut.lcut``: jieba's cut re-computed from its
+``dict.txt`` in a 10 MB table, so jieba's 66 MB dictionary is never loaded.
+
 ``tests/test_performance_contract.py`` checks the equality on every paragraph
 of the labeled corpus and on random strings. Set ``PARKNEWS_SEGMENTER=jieba``
 to use jieba alone (benchmarks use it to measure the difference).
@@ -31,6 +34,7 @@ import threading
 import warnings
 from collections.abc import Callable, Sequence
 
+from . import jiebacut
 from .errors import ParknewsError
 
 __all__ = ["BACKENDS", "backend", "cut", "cut_lines", "load_reference", "requested_backend"]
@@ -120,22 +124,28 @@ class _Segmenter:
         return "rjieba"
 
     def _reference(self) -> Callable[[str], list[str]]:
+        """jieba's cut: jieba itself when asked for, else the same cut without its dictionary."""
         if self._jieba is None:
+            itself = self.backend() == "jieba"  # outside the lock: backend() takes it too
             with self._lock:
                 if self._jieba is None:
-                    with warnings.catch_warnings():
-                        # jieba 0.42 imports pkg_resources, which recent setuptools
-                        # deprecates loudly on every import; nothing for our users to do.
-                        warnings.simplefilter("ignore", DeprecationWarning)
-                        warnings.simplefilter("ignore", UserWarning)
-                        import jieba
-
-                    # jieba's own logger announces every dictionary load on stderr.
-                    jieba.setLogLevel(logging.WARNING)
-                    tokenizer = jieba.Tokenizer()
-                    tokenizer.initialize()
-                    self._jieba = tokenizer.lcut
+                    self._jieba = self._load_jieba() if itself else jiebacut.lcut
         return self._jieba
+
+    @staticmethod
+    def _load_jieba() -> Callable[[str], list[str]]:
+        with warnings.catch_warnings():
+            # jieba 0.42 imports pkg_resources, which recent setuptools
+            # deprecates loudly on every import; nothing for our users to do.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", UserWarning)
+            import jieba
+
+        # jieba's own logger announces every dictionary load on stderr.
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        return tokenizer.lcut
 
     def cut_lines(self, texts: Sequence[str]) -> list[str]:
         texts = [t.replace("\n", " ") for t in texts]

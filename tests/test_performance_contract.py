@@ -270,3 +270,59 @@ def test_benchmark_quick_mode_prints_every_figure(small_model: Path) -> None:
         line = next(line for line in lines if line.strip().startswith(anchor))
         assert "skipped: not installed" in line or any(ch.isdigit() for ch in line), line
     assert "== targets" in result.stdout
+
+
+def _repetitive(rng: random.Random) -> str:
+    """A string rich in what rjieba cuts unlike jieba: runs of one character, repeated
+    dictionary words, rare Han, mixed ASCII and white space."""
+    han = "久哈的是在不了有和人中大为上国我以要他时来们到地出分对成会可发年同工能下过子说产"
+    words = ["哈哈", "久久", "哈哈哈", "嘻嘻", "呵呵", "天天", "人人", "工业园区", "开发区", "招商", "谢谢"]
+    odd = ["，", "。", "\u3400", "\U00020000", "\r\n", "\t", "\u3000", "\u9fd6", "a.b-c_d", "1.5%", "c++"]
+    parts = []
+    for _ in range(rng.randint(1, 8)):
+        kind = rng.random()
+        if kind < 0.3:
+            parts.append(rng.choice(han) * rng.randint(1, 7))
+        elif kind < 0.55:
+            parts.append(rng.choice(words) * rng.randint(1, 4))
+        elif kind < 0.75:
+            parts.append("".join(rng.choice(han) for _ in range(rng.randint(1, 6))))
+        elif kind < 0.9:
+            parts.append("".join(rng.choice("ab1Z09.-_%+#& ") for _ in range(rng.randint(1, 6))))
+        else:
+            parts.append(rng.choice(odd))
+    return "".join(parts)
+
+
+def test_segmentation_equals_jieba_on_strings_of_repeated_characters(reference_cut) -> None:
+    from parknews.model import jiebacut
+
+    rng = random.Random(13)
+    texts = ["久久久久久", "哈哈哈哈哈哈哈", "服服服服区", "天天天天向上", "\ud800久久久", "㐀㐀㐀"]
+    texts += [_repetitive(rng) for _ in range(3000)]
+    assert [cut(t) for t in texts] == [reference_cut(t) for t in texts]
+    # The dictionary-free cut itself, also on strings rjieba handles.
+    assert [jiebacut.lcut(t) for t in texts] == [reference_cut(t) for t in texts]
+
+
+def test_the_dictionary_free_cut_equals_jieba_on_corpus_paragraphs(corpus, reference_cut) -> None:
+    from parknews.model import jiebacut
+
+    texts = sorted({normalize(r.text[:2000]) for r in corpus.records[::7]})
+    different = [t for t in texts if jiebacut.lcut(t) != reference_cut(t)]
+    assert different == [], f"{len(different)} of {len(texts)} strings differ, e.g. {different[:3]}"
+
+
+def test_repeated_characters_do_not_load_jiebas_dictionary() -> None:
+    pytest.importorskip("rjieba")
+    code = (
+        "import sys\n"
+        "from parknews.model.segment import cut\n"
+        "words = cut('久久久久久 哈哈哈 㐀')\n"
+        "assert words == ['久久', '久久', '久', ' ', '哈哈哈', ' ', '㐀'], words\n"
+        "jieba = sys.modules.get('jieba')\n"
+        "assert jieba is None or not jieba.dt.initialized\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_SEGMENTER"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
