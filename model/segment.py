@@ -222,6 +222,7 @@ def cut_lines(texts: Sequence[str]) -> list[str]:
 
 
 def load_reference() -> None:
-    """Load jieba's dictionary now rather than at the first string only jieba segments right
-    (before forking workers, which then share one copy instead of each loading its own)."""
+    """Build jieba's cut (``jiebacut``'s table, or jieba itself) now rather than at the first
+    string only it segments right: before forking workers, which then share one copy instead of
+    each building its own."""
     _SEGMENTER._reference()
