@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from parknews.model.errors import ParknewsError
 from parknews.model.labels import LABELS
@@ -26,6 +25,8 @@ def stats(data: DataOption = None) -> None:
 
     Example: [bold]parknews data stats --data training/data[/]
     """
+    from rich.table import Table
+
     from parknews.training.dataset import load_dataset
     from parknews.training.stats import corpus_stats
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 
 from parknews.model.labels import LABELS
@@ -39,6 +38,8 @@ from .inputs import (
 from .render import label_text
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from parknews.model.explain import Contribution, Explanation
 
 
@@ -57,6 +58,8 @@ else:
 
 
 def _feature_table(title: str, rows: list[Contribution], style: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left", title_style=style)
     table.add_column("feature", overflow="fold", min_width=12)
     table.add_column("block", style="dim", no_wrap=True)

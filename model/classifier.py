@@ -28,7 +28,7 @@ from .context import article_shares
 from .features import MAX_FEATURE_CHARS, Context, contexts, fold_digits, layout_key, layout_vector
 from .labels import LABELS
 from .segment import requested_backend
-from .terms import Terms
+from .terms import SavedTables, Terms
 
 __all__ = ["LABELS", "ParagraphClassifier", "Prediction", "TermBlock", "softmax"]
 
@@ -40,6 +40,8 @@ class TermBlock:
     terms: Sequence[str]  # a tuple, or the ``JoinedTerms`` of a loaded model
     idf: np.ndarray
     weights: np.ndarray  # (n_terms, n_labels)
+    # The look-up tables a model folder stores for these terms (``store``); None: built from the terms.
+    tables: SavedTables | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_vocabulary(cls, vocabulary: dict[str, int], idf: np.ndarray, weights: np.ndarray) -> TermBlock:
@@ -173,6 +175,10 @@ class ParagraphClassifier:
     @cached_property
     def _terms(self) -> Terms:
         return Terms(self.words, self.chars, len(self.intercept))
+
+    def saved_tables(self) -> dict[str, dict[str, np.ndarray]]:
+        """Each TF-IDF block's look-up tables as integer arrays, for ``save_model`` to store."""
+        return self._terms.saved()
 
     @cached_property
     def _text_memory(self) -> dict[str, np.ndarray]:

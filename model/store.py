@@ -27,15 +27,18 @@ from .classifier import ParagraphClassifier, TermBlock
 from .errors import ModelError
 from .features import FEATURES_VERSION, LAYOUT_NAMES
 from .labels import LABELS
-from .terms import JoinedTerms
+from .terms import JoinedTerms, SavedTables
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "check_replaceable", "load_model", "save_model"]
 
 FORMAT = "parknews-model"
 # 2: a block's vocabulary may be one string, its terms joined by JoinedTerms.SEPARATOR (cheaper
-# to parse than a list of 250,000 strings). Format 1 (lists only) still loads.
-FORMAT_VERSION = 2
-_READABLE_VERSIONS = (1, 2)
+# to parse than a list of 250,000 strings). 3: weights.npz also holds each block's look-up tables
+# as integer arrays ("<block>_table_<name>", terms.SavedTables), so loading need not build them.
+# Formats 1 and 2 still load (their tables are built from the terms, with the same predictions).
+FORMAT_VERSION = 3
+_READABLE_VERSIONS = (1, 2, 3)
+_TABLE = "_table_"  # infix of the look-up tables' array names
 _MANIFEST = "manifest.json"
 _VOCABULARY = "vocabulary.json"
 _WEIGHTS = "weights.npz"
@@ -56,6 +59,8 @@ def _arrays(model: ParagraphClassifier) -> dict[str, np.ndarray]:
         if block is not None:
             arrays[f"{name}_idf"] = block.idf
             arrays[f"{name}_weights"] = block.weights
+    for name, tables in model.saved_tables().items():
+        arrays.update({f"{name}{_TABLE}{key}": array for key, array in tables.items()})
     if model.layout_weights is not None:
         arrays["layout_mean"] = model.layout_mean  # type: ignore[assignment]
         arrays["layout_scale"] = model.layout_scale  # type: ignore[assignment]
@@ -223,7 +228,9 @@ def _block(
     idf, weights = arrays[f"{name}_idf"], arrays[f"{name}_weights"]
     if idf.shape != (len(terms),) or weights.shape != (len(terms), n_labels):
         raise ModelError(f"the {name} block's arrays do not fit its vocabulary")
-    return TermBlock(terms=terms, idf=idf, weights=weights)
+    prefix = f"{name}{_TABLE}"
+    tables = {key[len(prefix) :]: array for key, array in arrays.items() if key.startswith(prefix)}
+    return TermBlock(terms=terms, idf=idf, weights=weights, tables=SavedTables(terms, tables))
 
 
 def _all_strings(terms: Any) -> bool:
@@ -270,9 +277,15 @@ def load_model(directory: str | os.PathLike[str]) -> ParagraphClassifier:
 
 
 def _check_arrays(root: Path, arrays: dict[str, np.ndarray], n: int) -> None:
-    """Numbers only, all finite, and a layout block whose shapes the classifier can use."""
+    """Numbers only, all finite, and a layout block whose shapes the classifier can use.
+
+    Look-up tables are integers; ``terms`` checks that they fit the terms (else rebuilds them).
+    """
     for key, array in arrays.items():
-        if array.dtype.kind != "f" or not np.isfinite(array).all():
+        if _TABLE in key:
+            if array.dtype.kind not in "iu":
+                raise ModelError(f"{root}: look-up table {key!r} is not integers")
+        elif array.dtype.kind != "f" or not np.isfinite(array).all():
             raise ModelError(f"{root}: array {key!r} is not all finite floating-point numbers")
     layout = [arrays.get(k) for k in ("layout_mean", "layout_scale", "layout_weights")]
     if all(a is None for a in layout):

@@ -10,16 +10,18 @@ a direct table); word pairs are found as pairs of word ids. ``Terms.scores`` giv
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
 
 # word_terms' and char_terms' own steps: the batched path must compute exactly those
 # features (tests compare it with the scikit-learn pipeline, which calls those functions).
 from .features import HAS_WORD
+from .hashtable import KeyTable
 from .segment import cut_lines
 
 
@@ -36,8 +38,28 @@ class TermBlock(Protocol):
     @property
     def weights(self) -> np.ndarray: ...
 
+    @property
+    def tables(self) -> SavedTables | None: ...
 
-__all__ = ["JoinedTerms", "Terms"]
+
+__all__ = ["JoinedTerms", "SavedTables", "Terms"]
+
+
+@dataclass(frozen=True)
+class SavedTables:
+    """One block's look-up tables as a model folder stores them (integer arrays in weights.npz),
+    for the very ``terms`` object they were loaded with.
+
+    Building the tables from the terms was a sixth of the cold start; reading them back costs
+    next to nothing. They are used only while the block still holds those terms (a block
+    copied with other terms rebuilds its tables), and any that do not fit are rebuilt.
+    """
+
+    terms: Sequence[str]
+    arrays: Mapping[str, np.ndarray]
+
+    def fit(self, terms: Sequence[str]) -> Mapping[str, np.ndarray] | None:
+        return self.arrays if terms is self.terms and self.arrays else None
 
 
 class JoinedTerms(Sequence[str]):
@@ -82,80 +104,6 @@ _BITS = 21  # every code point (≤ 0x10FFFF) fits in 21 bits once shifted by on
 _UNKNOWN_WORDS = 200_000  # unseen tokens remembered before the look-up stops growing
 
 
-def _ranks(home: np.ndarray, size: int) -> np.ndarray:
-    """Each key's rank among the keys that share its home slot (0, 1, …, in no particular order)."""
-    rank = np.zeros(len(home), dtype=np.int64)
-    last = np.empty(size, dtype=np.int64)
-    todo = np.arange(len(home))
-    taken = 0
-    while len(todo):  # as many rounds as the most keys of one home: a few
-        # Of the keys written to one slot one stays there, whichever: it takes the next rank.
-        last[home[todo]] = todo
-        won = last[home[todo]] == todo
-        rank[todo[won]] = taken
-        todo = todo[~won]
-        taken += 1
-    return rank
-
-
-class _KeyTable:
-    """Distinct positive int64 keys and their columns in an open-addressing hash table, probed
-    with numpy.
-
-    A query costs about one probe where a binary search over 100,000 sorted keys
-    takes seventeen. The table is kept at most half full and holds keys only
-    (columns are read on hits), so it stays small enough for the CPU caches:
-    looking up n-grams and word pairs is the inner loop of classifying new text.
-    """
-
-    _EMPTY = -1
-    _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the high bits of key × 2^64/φ
-
-    def __init__(self, keys: np.ndarray, columns: np.ndarray) -> None:
-        keys = np.asarray(keys, dtype=np.int64)
-        self.bits = max(4, (2 * len(keys)).bit_length())  # 25 to 50 % full
-        home = self._slots(keys)
-        # Linear probing with the keys inserted in order of their home slot, placed without a
-        # sort or a probing loop (building the tables was a fifth of the cold start): the keys
-        # of home h fill the slots from max(h, where the keys of the homes before h end), that
-        # is (keys homed below h) + max over g ≤ h of (g − keys homed below g).
-        count = np.bincount(home, minlength=1 << self.bits)
-        below = np.cumsum(count) - count
-        start = below + np.maximum.accumulate(np.arange(len(count)) - below)
-        slot = start[home] + _ranks(home, len(count))
-        # Probes run on past the last home slot instead of wrapping round, into a tail that ends
-        # with an empty slot.
-        size = max(len(count), int(slot.max()) + 2 if len(keys) else 0)
-        self.keys = np.full(size, self._EMPTY, dtype=np.int64)
-        self.columns = np.zeros(size, dtype=np.int32)
-        self.keys[slot] = keys
-        self.columns[slot] = columns
-
-    def _slots(self, keys: np.ndarray) -> np.ndarray:
-        hashed = keys.view(np.uint64) * self._MULTIPLIER
-        return (hashed >> np.uint64(64 - self.bits)).view(np.int64)
-
-    def find(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Positions in ``queries`` of the keys present (in no particular order), and their columns."""
-        slot = self._slots(queries)
-        found = self.keys[slot]
-        hit = found == queries
-        positions, slots = [np.flatnonzero(hit)], [slot[hit]]
-        probing = np.flatnonzero(~hit & (found != self._EMPTY))
-        slot = slot[probing]
-        while len(probing):  # linear probing: the next slot, until the key or an empty slot
-            slot = slot + 1
-            found = self.keys[slot]
-            hit = found == queries[probing]
-            positions.append(probing[hit])
-            slots.append(slot[hit])
-            more = ~hit & (found != self._EMPTY)
-            probing, slot = probing[more], slot[more]
-        if len(positions) == 1:
-            return positions[0], self.columns[slots[0]].astype(np.int64)
-        return np.concatenate(positions), self.columns[np.concatenate(slots)].astype(np.int64)
-
-
 # Code points are shifted by one, so every n-gram key is a number in base 2^21 with no zero digit
 # (a unique encoding); the separator between paragraphs is a digit no character has, so no
 # n-gram that straddles two paragraphs can equal a key of the vocabulary.
@@ -188,7 +136,9 @@ class _CharIndex:
     """The character block's vocabulary: a direct table for single characters, hashed keys for
     2- and 3-grams (columns shifted by ``offset``)."""
 
-    def __init__(self, terms: Sequence[str], offset: int) -> None:
+    def __init__(
+        self, terms: Sequence[str], offset: int, saved: Mapping[str, np.ndarray] | None = None
+    ) -> None:
         columns = np.arange(offset, offset + len(terms), dtype=np.int64)
         flat, starts, lengths = _code_points(terms)
         # Longer terms are cut to three here, then dropped: char_terms yields 1- to 3-grams only.
@@ -201,7 +151,12 @@ class _CharIndex:
         keys = np.where(lengths == 3, (keys << _BITS) | codes[:, 2], keys)
         # Distinct terms of one to three characters have distinct keys (a unique encoding).
         longer = (lengths == 2) | (lengths == 3)
-        self.table = _KeyTable(keys[longer], columns[longer])
+        self.table = KeyTable(keys[longer], columns[longer], None if saved is None else saved["slots"])
+
+    def saved(self) -> dict[str, np.ndarray]:
+        """What a model folder stores of this index: the hash-table slot of each 2- and 3-gram
+        (in column order; the keys themselves come back from the terms)."""
+        return {"slots": self.table.placement()[1].astype(np.int32)}
 
     def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(row, column) of every 1-, 2- and 3-gram of ``texts`` that is in the vocabulary."""
@@ -231,8 +186,26 @@ class _CharIndex:
 class _WordIndex:
     """The word block's vocabulary as word ids and hashed word-pair keys."""
 
-    def __init__(self, terms: Sequence[str]) -> None:
-        terms = list(terms)
+    def __init__(self, terms: Sequence[str], saved: Mapping[str, np.ndarray] | None = None) -> None:
+        strings = list(terms)
+        unigrams, pairs, ids, halves_ids = (
+            self._computed(strings) if saved is None else self._stored(strings, saved)
+        )
+        self.known = len(ids)
+        self.unigram_columns = np.full(self.known, -1, dtype=np.int64)
+        self.unigram_columns[: len(unigrams)] = unigrams
+        # Distinct pair terms are distinct (first, second) id pairs, hence distinct keys.
+        self.pairs = KeyTable(
+            halves_ids[0::2] * self.known + halves_ids[1::2],
+            pairs,
+            None if saved is None else saved["pair_slots"],
+        )
+        ids["\n"] = _BREAK
+        self.ids = ids
+
+    @staticmethod
+    def _computed(terms: list[str]) -> tuple[np.ndarray, np.ndarray, dict[str, int], np.ndarray]:
+        """Unigram and pair columns, ``{word: id}`` and the ids of both halves of every pair."""
         spaces = np.fromiter(map(str.count, terms, repeat(" ")), dtype=np.int64, count=len(terms))
         unigrams = np.flatnonzero(spaces == 0)
         pairs = np.flatnonzero(spaces == 1)
@@ -247,14 +220,47 @@ class _WordIndex:
             while True:
                 words[i] = ids.setdefault(halves[i], len(ids))
                 i = words.index(None, i + 1)
-        self.known = len(ids)
-        self.unigram_columns = np.full(self.known, -1, dtype=np.int64)
-        self.unigram_columns[: len(unigrams)] = unigrams
-        halves_ids = np.array(words, dtype=np.int64)
-        # Distinct pair terms are distinct (first, second) id pairs, hence distinct keys.
-        self.pairs = _KeyTable(halves_ids[0::2] * self.known + halves_ids[1::2], pairs)
-        ids["\n"] = _BREAK
-        self.ids = ids
+        return unigrams, pairs, ids, np.array(words, dtype=np.int64)
+
+    @staticmethod
+    def _stored(
+        terms: list[str], saved: Mapping[str, np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray, dict[str, int], np.ndarray]:
+        """What ``_computed`` returns, read from a model folder: only the dict is built."""
+        unigrams = saved["unigrams"].astype(np.int64)
+        pairs = saved["pairs"].astype(np.int64)
+        halves_ids = saved["pair_ids"].astype(np.int64).ravel()
+        n = len(terms)
+        for columns in (unigrams, pairs):
+            if len(columns) and not (columns.min() >= 0 and columns.max() < n):
+                raise ValueError("saved columns run past the terms")
+        ids = dict(zip(map(terms.__getitem__, unigrams.tolist()), range(len(unigrams))))
+        # Words found only in pairs have the ids after the unigrams, in order of first appearance:
+        # each is read from the first pair that holds it.
+        extra = np.flatnonzero(halves_ids >= len(unigrams))
+        numbers, first = np.unique(halves_ids[extra], return_index=True)
+        if len(halves_ids) != 2 * len(pairs) or not np.array_equal(
+            numbers, np.arange(len(unigrams), len(unigrams) + len(numbers))
+        ):
+            raise ValueError("saved word ids do not fit the terms")
+        for number, at in zip(numbers.tolist(), extra[first].tolist()):
+            ids.setdefault(terms[int(pairs[at // 2])].split(" ")[at % 2], number)
+        if len(ids) != len(unigrams) + len(numbers) or (halves_ids < 0).any():
+            raise ValueError("saved word ids do not fit the terms")
+        return unigrams, pairs, ids, halves_ids
+
+    def saved(self) -> dict[str, np.ndarray]:
+        """What a model folder stores of this index: unigram and pair columns, the word ids of
+        each pair's halves and each pair's hash-table slot (pairs in column order)."""
+        pairs, slots = self.pairs.placement()
+        keys = self.pairs.keys[slots]
+        unigrams = self.unigram_columns[self.unigram_columns >= 0]
+        return {
+            "unigrams": unigrams.astype(np.int32),
+            "pairs": pairs.astype(np.int32),
+            "pair_ids": np.stack([keys // self.known, keys % self.known], axis=1).astype(np.int32),
+            "pair_slots": slots.astype(np.int32),
+        }
 
     def _classify_token(self, token: str) -> int:
         word = _MISSING if HAS_WORD.search(token) else _DROPPED
@@ -300,8 +306,19 @@ class Terms:
             np.concatenate([b.weights for b in blocks], out=self.rows[:, :n_labels])
             np.concatenate([b.idf for b in blocks], out=self.rows[:, n_labels])
         self.rows[:, n_labels + 1 :] = 0.0
-        self.words = _WordIndex(words.terms) if words is not None else None
-        self.chars = _CharIndex(chars.terms, self.split) if chars is not None else None
+        self.words = _index(words, _WordIndex) if words is not None else None
+        self.chars = None
+        if chars is not None:
+            self.chars = _index(chars, lambda terms, saved: _CharIndex(terms, self.split, saved))
+
+    def saved(self) -> dict[str, dict[str, np.ndarray]]:
+        """Each block's look-up tables as a model folder stores them (``SavedTables``)."""
+        out = {}
+        if self.words is not None:
+            out["words"] = self.words.saved()
+        if self.chars is not None:
+            out["chars"] = self.chars.saved()
+        return out
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """Both blocks' share of the class scores, one row per text (digits already folded)."""
@@ -334,3 +351,17 @@ class Terms:
         first = np.flatnonzero(np.concatenate([[True], row[1:] != row[:-1]]))
         out[row[first]] = np.add.reduceat(entry[:, : self.labels] * values[:, None], first, axis=0)
         return out
+
+
+_I = TypeVar("_I", "_WordIndex", "_CharIndex")
+
+
+def _index(block: TermBlock, build: Callable[[Sequence[str], Mapping[str, np.ndarray] | None], _I]) -> _I:
+    """A block's index, from its saved tables when they fit its terms, else built from the terms."""
+    saved = block.tables.fit(block.terms) if block.tables is not None else None
+    if saved is not None:
+        try:
+            return build(block.terms, saved)
+        except (KeyError, ValueError, IndexError):
+            pass  # tables that do not fit are rebuilt: the terms decide what is found
+    return build(block.terms, None)

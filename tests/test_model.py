@@ -119,6 +119,7 @@ def test_contexts_of_an_empty_article() -> None:
 
 
 # ----------------------------------------------------------------- model format 2 (joined vocabularies)
+# ----------------------------------------------------------------- and 3 (stored look-up tables)
 
 
 def _rewrite(model_dir: Path, vocabulary: dict, format_version: int) -> None:
@@ -139,7 +140,7 @@ def _probabilities(model_dir: Path, lines: list[str]) -> np.ndarray:
 def test_vocabularies_are_saved_as_joined_strings(small_model: Path) -> None:
     vocabulary = json.loads((small_model / "vocabulary.json").read_text("utf-8"))
     assert isinstance(vocabulary["words"], str) and isinstance(vocabulary["chars"], str)
-    assert json.loads((small_model / "manifest.json").read_text("utf-8"))["format_version"] == 2
+    assert json.loads((small_model / "manifest.json").read_text("utf-8"))["format_version"] == 3
     model = load_model(small_model)
     assert len(model.chars.terms) == len(model.chars.idf) == len(vocabulary["chars"].split("\n"))
     assert model.words.vocabulary[model.words.terms[3]] == 3
@@ -176,3 +177,92 @@ def test_a_vocabulary_of_the_wrong_kind_is_a_clear_error(small_model: Path, tmp_
     _rewrite(model, {**vocabulary, "words": stored}, format_version=2)
     with pytest.raises(ModelError, match="words block's vocabulary must be a string or a list of strings"):
         load_model(model)
+
+
+def _rewrite_weights(model_dir: Path, edit, format_version: int = 3) -> None:
+    """Replace weights.npz with ``edit(arrays)`` and fix the manifest's checksum."""
+    path = model_dir / "weights.npz"
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = edit({key: npz[key] for key in npz.files})
+    with path.open("wb") as handle:
+        np.savez(handle, **arrays)
+    manifest = json.loads((model_dir / "manifest.json").read_text("utf-8"))
+    manifest["format_version"] = format_version
+    manifest["files"]["weights.npz"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    (model_dir / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+
+
+def _seed_lines(seed_paths: list[Path]) -> list[str]:
+    # Unseen words and pairs too: classifying grows the word memory, so each model gets fresh text.
+    return [line for path in seed_paths for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def test_the_look_up_tables_are_saved_and_used(small_model: Path) -> None:
+    with np.load(small_model / "weights.npz", allow_pickle=False) as npz:
+        tables = sorted(key for key in npz.files if "_table_" in key)
+    assert tables == [
+        "chars_table_slots",
+        "words_table_pair_ids",
+        "words_table_pair_slots",
+        "words_table_pairs",
+        "words_table_unigrams",
+    ]
+    model = load_model(small_model)
+    assert model.words.tables is not None and model.words.tables.fit(model.words.terms) is not None
+    # The tables read back are the ones the terms build.
+    rebuilt = dataclasses.replace(model, words=dataclasses.replace(model.words, tables=None))
+    rebuilt = dataclasses.replace(rebuilt, chars=dataclasses.replace(model.chars, tables=None))
+    assert _same_tables(model.saved_tables(), rebuilt.saved_tables())
+
+
+def _same_tables(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(
+        a[block].keys() == b[block].keys() and all(np.array_equal(a[block][k], b[block][k]) for k in a[block])
+        for block in a
+    )
+
+
+def test_a_format_2_model_loads_and_predicts_the_same(
+    small_model: Path, seed_paths: list[Path], tmp_path: Path
+) -> None:
+    old = copy_model(small_model, tmp_path)
+    _rewrite_weights(old, lambda arrays: {k: v for k, v in arrays.items() if "_table_" not in k}, 2)
+    assert load_model(old).words.tables.fit(load_model(old).words.terms) is None
+    lines = _seed_lines(seed_paths)
+    assert np.array_equal(_probabilities(old, lines), _probabilities(small_model, lines))
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda a: {**a, "chars_table_slots": a["chars_table_slots"][::-1].copy()},
+        lambda a: {**a, "chars_table_slots": a["chars_table_slots"] + 10**6},
+        lambda a: {**a, "words_table_pair_slots": np.zeros_like(a["words_table_pair_slots"])},
+        lambda a: {**a, "words_table_unigrams": a["words_table_unigrams"] + 10**6},
+        lambda a: {**a, "words_table_pair_ids": a["words_table_pair_ids"] + 10**6},
+        lambda a: {k: v for k, v in a.items() if k != "words_table_pairs"},
+    ],
+    ids=["slots shuffled", "slots past the end", "pairs in one slot", "columns", "word ids", "missing"],
+)
+def test_look_up_tables_that_do_not_fit_are_rebuilt(
+    small_model: Path, seed_paths: list[Path], tmp_path: Path, edit
+) -> None:
+    odd = copy_model(small_model, tmp_path)
+    _rewrite_weights(odd, edit)
+    lines = _seed_lines(seed_paths)
+    assert np.array_equal(_probabilities(odd, lines), _probabilities(small_model, lines))
+
+
+def test_look_up_tables_that_are_not_integers_are_refused(small_model: Path, tmp_path: Path) -> None:
+    odd = copy_model(small_model, tmp_path)
+    _rewrite_weights(odd, lambda a: {**a, "chars_table_slots": a["chars_table_slots"].astype(float)})
+    with pytest.raises(ModelError, match="look-up table 'chars_table_slots' is not integers"):
+        load_model(odd)
+
+
+def test_a_block_given_other_terms_does_not_use_the_saved_tables(small_model: Path) -> None:
+    model = load_model(small_model)
+    terms = tuple(model.chars.terms)  # equal terms, another object: the tables are not vouched for
+    copied = dataclasses.replace(model, chars=dataclasses.replace(model.chars, terms=terms))
+    assert copied.chars.tables.fit(copied.chars.terms) is None
+    assert _same_tables(copied.saved_tables(), model.saved_tables())

@@ -139,12 +139,12 @@ def test_the_tiny_model_is_a_real_one(tiny_model: ParagraphClassifier, tmp_path:
 def test_the_term_hash_table_finds_exactly_the_keys_it_holds(
     keys: set[int], crowded: set[int], others: list[int]
 ) -> None:
-    # Its slots are placed by arithmetic, not by probing (terms._KeyTable): small keys crowd
+    # Its slots are placed by arithmetic, not by probing (hashtable.KeyTable): small keys crowd
     # a few home slots into long runs, large ones spread out; both must be found, and only they.
-    from parknews.model.terms import _KeyTable
+    from parknews.model.hashtable import KeyTable
 
     stored = sorted(keys | crowded)
-    table = _KeyTable(np.array(stored, dtype=np.int64), np.arange(len(stored)) * 7)
+    table = KeyTable(np.array(stored, dtype=np.int64), np.arange(len(stored)) * 7)
     queries = np.array([*stored, *others, *range(45)], dtype=np.int64)
     positions, columns = table.find(queries)
     column_of = {key: i * 7 for i, key in enumerate(stored)}
