@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 from . import jiebacut
 from .errors import ParknewsError
 
-__all__ = ["BACKENDS", "backend", "cut", "cut_lines", "requested_backend"]
+__all__ = ["BACKENDS", "backend", "cut", "cut_lines", "load_reference", "requested_backend"]
 
 BACKENDS: tuple[str, ...] = ("rjieba", "jieba")
 
@@ -219,3 +219,10 @@ def cut_lines(texts: Sequence[str]) -> list[str]:
     a newline inside a text is read as a space (both are dropped as words).
     """
     return _SEGMENTER.cut_lines(texts)
+
+
+def load_reference() -> None:
+    """Build jieba's cut (``jiebacut``'s table, or jieba itself) now rather than at the first
+    string only it segments right: before forking workers, which then share one copy instead of
+    each building its own."""
+    _SEGMENTER._reference()
