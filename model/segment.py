@@ -222,7 +222,6 @@ def cut_lines(texts: Sequence[str]) -> list[str]:
 
 
 def load_reference() -> None:
-    """Build jieba's cut (``jiebacut``'s table, or jieba itself) now rather than at the first
-    string only it segments right: before forking workers, which then share one copy instead of
-    each building its own."""
+    """Choose jieba's cut now (before forking workers): jieba itself, loaded here and shared,
+    when it is the backend; else ``jiebacut``, whose table is built on its first use."""
     _SEGMENTER._reference()
