@@ -27,7 +27,6 @@ to use jieba alone (benchmarks use it to measure the difference).
 from __future__ import annotations
 
 import itertools
-import logging
 import os
 import re
 import threading
@@ -140,6 +139,8 @@ class _Segmenter:
             warnings.simplefilter("ignore", DeprecationWarning)
             warnings.simplefilter("ignore", UserWarning)
             import jieba
+
+        import logging  # here: rjieba runs never need it (a few ms of a cold start)
 
         # jieba's own logger announces every dictionary load on stderr.
         jieba.setLogLevel(logging.WARNING)
