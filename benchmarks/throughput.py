@@ -226,6 +226,13 @@ def end_to_end(plan: Plan, report: Report) -> None:
     )
     if spread:
         report.figure("--jobs 2 speed-up, each turn", spread)
+    # What the work allows when both cores are the command's for the whole run: the one-process
+    # time over half the CPU time of --jobs 2 (start-up not parallel, so a ceiling).
+    report.figure(
+        "--jobs 2 speed-up the CPU time allows",
+        f"{2 * ten.cpu_s / two.cpu_s:.2f}×",
+        "ceiling on two free cores: 2 × one process's CPU ÷ --jobs 2's CPU",
+    )
 
 
 def _sharing() -> str:
