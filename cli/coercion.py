@@ -144,10 +144,13 @@ def plain(command: Any, ctx: Any) -> None:
     for param in command.get_params(ctx):
         if not isinstance(param, _TyperParameter) or getattr(param, "_runtime_param", 0) is not None:
             continue
-        descriptor = param.type_descriptor
-        if descriptor.file_annotation is not None:
+        try:
+            descriptor = param.type_descriptor
+            if descriptor.file_annotation is not None:
+                continue
+            fast = _coercion(descriptor.annotation, descriptor.parameter_info)
+        except AttributeError:  # a Typer whose internals moved: its own coercion, as before
             continue
-        fast = _coercion(descriptor.annotation, descriptor.parameter_info)
         if fast is not None:
             param._runtime_param = PlainRuntimeParam(
                 parameter_info=descriptor.parameter_info,
