@@ -38,6 +38,7 @@ class ChildRun:
     peak_mb: float
     returncode: int
     stdout: bytes
+    cpu_s: float = 0.0  # user + system of the child and the processes it waited for (its workers)
 
 
 def run_child(
@@ -59,7 +60,7 @@ def run_child(
             tail = errors.read().decode("utf-8", "replace").strip()[-600:]
             raise RuntimeError(f"{' '.join(argv[:5])}… exited {proc.returncode}: {tail}")
     # ru_maxrss is in KiB on Linux.
-    return ChildRun(seconds, usage.ru_maxrss / 1024, proc.returncode, out)
+    return ChildRun(seconds, usage.ru_maxrss / 1024, proc.returncode, out, usage.ru_utime + usage.ru_stime)
 
 
 def parknews_argv(*args: str) -> list[str]:

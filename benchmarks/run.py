@@ -2,6 +2,7 @@
 
     python benchmarks/run.py            # full figures (several minutes)
     python benchmarks/run.py --quick    # small N, under a minute (CI runs it)
+    python benchmarks/run.py --only cold,end-to-end    # some sections (--help lists them)
 
 Every figure is printed beside its anchor, measured in the same run on the
 same text, as a ratio with the targets of issues 6 and 13. The headline corpus
@@ -60,12 +61,27 @@ WORKERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
 }
 
 
+# The sections in the order they run; "training" (below) comes last.
+SECTIONS = {
+    "distinct": distinct_text,
+    "repeated": repeated_crawl,
+    "summarize": summarize_speed,
+    "cold": cold_start,
+    "end-to-end": end_to_end,
+    "long-article": long_article,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="Small N: finishes in under a minute.")
     parser.add_argument("--model", default=str(ROOT / "artifacts" / "model"))
+    parser.add_argument(
+        "--only",
+        help=f"Run these sections only, comma-separated: {', '.join([*SECTIONS, 'training'])}",
+    )
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--articles", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=1, help=argparse.SUPPRESS)
@@ -93,13 +109,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             tmp=tmp,
             base=labeled_articles(articles or None),
         )
-        distinct_text(plan, report)
-        repeated_crawl(plan, report)
-        summarize_speed(plan, report)
-        cold_start(plan, report)
-        end_to_end(plan, report)
-        long_article(plan, report)
-        training(report, trained or worker("train", *train_args(quick, articles)))
+        names = [*SECTIONS, "training"]
+        only = args.only.split(",") if args.only else names
+        unknown = sorted(set(only) - set(names))
+        if unknown:
+            parser.error(f"--only: no section {', '.join(unknown)}; the sections: {', '.join(names)}")
+        for name, section in SECTIONS.items():
+            if name in only:
+                section(plan, report)
+        if "training" in only:
+            training(report, trained or worker("train", *train_args(quick, articles)))
     report.summary()
     return 0
 

@@ -28,7 +28,7 @@ from .inputs import (
     InputOption,
     TextFieldOption,
     any_export,
-    documents,
+    deferred_documents,
     fields,
 )
 from .output import ClassifyOutput
@@ -109,7 +109,8 @@ def classify(
     extra = ("record", "id", "date") if any_export(paths, record_fields) else ()
     output = ClassifyOutput(fmt.value, model.labels, extra=extra)
     failed = 0
-    items = documents(paths, input=input, record_fields=record_fields)
+    # Files are read where they are labeled: with --jobs, by the workers, in parallel.
+    items = deferred_documents(paths, input=input, record_fields=record_fields)
     # JSONL is rendered where the article was labeled (output.finish), so --jobs parallelizes it too.
     for item, result in label_in_processes(model, items, jobs=jobs, finish=output.finish):
         if isinstance(item, InputProblem):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -99,6 +98,8 @@ def variants(
     except ParknewsError as exc:
         raise fail(str(exc)) from None
     out_file.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # here: only this command writes a temporary file
+
     fd, tmp = tempfile.mkstemp(prefix=".variants-", dir=out_file.parent)
     count = 0
     with os.fdopen(fd, "w", encoding="utf-8") as handle:

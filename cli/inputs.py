@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from parknews.model.reader import Document, InputProblem, read_documents
+from parknews.model.reader import Document, FileRef, InputProblem, read_documents, scan_documents
 from parknews.model.records import RecordFields, export_kind
 
 
@@ -82,3 +82,10 @@ def documents(
     paths: list[str], *, input: InputKind, record_fields: RecordFields
 ) -> Iterator[Document | InputProblem]:
     return read_documents(paths, input=input.value, fields=record_fields)
+
+
+def deferred_documents(
+    paths: list[str], *, input: InputKind, record_fields: RecordFields
+) -> Iterator[Document | InputProblem | FileRef]:
+    """``documents``, but each whole file left unread, for whoever labels it to read (``--jobs``)."""
+    return scan_documents(paths, input=input.value, fields=record_fields)

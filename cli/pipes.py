@@ -44,6 +44,23 @@ class QuietPipeGroup(TyperGroup):
     Click would exit 1 on the broken pipe, which breaks scripts run with ``set -o pipefail``.
     """
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from .coercion import plain
+
+        plain(self, ctx)  # --version, --help
+        return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            # Only the command being run parses arguments, so only it needs coercions.
+            from .coercion import plain
+
+            # Its own context as make_context will build it, for the help option's names.
+            own = command.context_class(command, info_name=name, parent=ctx, **command.context_settings)
+            plain(command, own)
+        return name, command, rest
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)

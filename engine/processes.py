@@ -2,16 +2,21 @@
 
 Documents are labeled in chunks of about ``chunk_chars`` characters, each chunk
 in one batch of the classifier (``classify_ahead``), which costs less than
-article by article (with one job too). With several jobs the chunks go to
-worker processes; at most two chunks per worker are in flight, so a crawl of
-any size streams through in constant memory. Each worker holds its own copy of
-the model (inherited on fork, pickled without its caches elsewhere). A
-``finish`` function, when given, runs in the worker on each labeled article,
-so rendering output is parallel too; it must be a module-level function.
+article by article (with one job too). With several jobs the parent only lists
+the inputs and writes what comes back: each worker is sent a unit of a few
+chunks' worth of *file names* (``FileRef``), reads and decodes the files itself
+and, with ``finish``, sends back the rendered output, so neither the texts nor
+the labeled articles cross between processes, and the parent leaves both cores
+to the workers. At most two units per worker are in flight, so a crawl of any
+size streams through in constant memory. Each worker holds its own copy of the
+model, its tables and the segmenter, built once in the parent and shared
+copy-on-write on fork (pickled without its caches elsewhere). ``finish`` must be
+a module-level function.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -19,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from parknews.api import classify
 from parknews.model.annotate import LabeledArticle
 from parknews.model.classifier import ParagraphClassifier
-from parknews.model.reader import Document, InputProblem
+from parknews.model.reader import Document, FileRef, InputProblem
+from parknews.model.segment import load_reference
 from parknews.model.text import paragraphs
 
 if TYPE_CHECKING:
@@ -29,8 +35,15 @@ __all__ = ["label_in_processes"]
 
 CHUNK_CHARS = 50_000
 _CHUNK_DOCUMENTS = 64
+# Chunks per unit of work sent to a worker: enough that a round trip costs little beside the
+# labeling (~0.2 s of work a unit), few enough that the last units keep both workers busy.
+_UNIT_CHUNKS = 4
+# A file's size in bytes → its characters, to size units before the file is read: Chinese
+# text in UTF-8 or GB18030 takes 2–3 bytes a character.
+_BYTES_PER_CHAR = 3
 
-Item = Document | InputProblem
+Item = Document | InputProblem | FileRef
+Read = Document | InputProblem
 Finish = Callable[[LabeledArticle], Any]
 
 # Set once in each worker process by `_start_worker`; the parent never reads it.
@@ -42,11 +55,27 @@ def _start_worker(model: ParagraphClassifier) -> None:
     _WORKER_MODEL = model
 
 
-def _label_chunk(documents: list[Document], finish: Finish | None) -> list[Any]:
+def _label_unit(items: list[Item], finish: Finish | None, chunk_chars: int) -> list[tuple[Read | None, Any]]:
+    """``(item, result)`` for each item of a unit, the item ``None`` where it is the one sent.
+
+    A file the worker read comes back as its ``Document`` without the text (the
+    result holds what was made of it), so the text never travels back.
+    """
     model = _WORKER_MODEL
     assert model is not None, "worker started without a model"
-    labeled = _labeled(model, documents)
-    return [finish(a) for a in labeled] if finish is not None else labeled
+    labeled = _label_here(model, (_read(item) for item in items), finish, chunk_chars)
+    return [
+        (_without_text(read) if isinstance(sent, FileRef) else None, result)
+        for sent, (read, result) in zip(items, labeled)
+    ]
+
+
+def _read(item: Item) -> Read:
+    return item.read() if isinstance(item, FileRef) else item
+
+
+def _without_text(item: Read) -> Read:
+    return dataclasses.replace(item, text="") if isinstance(item, Document) else item
 
 
 def _labeled(model: ParagraphClassifier, documents: list[Document]) -> list[LabeledArticle]:
@@ -55,13 +84,33 @@ def _labeled(model: ParagraphClassifier, documents: list[Document]) -> list[Labe
     return [classify(d, model=model) for d in documents]
 
 
-def _chunks(items: Iterable[Item], chunk_chars: int) -> Iterator[list[Item]]:
-    chunk: list[Item] = []
+def _label_here(
+    model: ParagraphClassifier, items: Iterable[Read], finish: Finish | None, chunk_chars: int
+) -> Iterator[tuple[Read, Any]]:
+    for chunk in _chunks(items, chunk_chars):
+        articles = iter(_labeled(model, [item for item in chunk if isinstance(item, Document)]))
+        for item in chunk:
+            if isinstance(item, InputProblem):
+                yield item, None
+            else:
+                article = next(articles)
+                yield item, finish(article) if finish is not None else article
+
+
+def _weight(item: Item) -> int:
+    """Characters of text an item holds, a file's estimated from its size."""
+    if isinstance(item, Document):
+        return len(item.text)
+    return item.size // _BYTES_PER_CHAR if isinstance(item, FileRef) else 0
+
+
+def _chunks(items: Iterable[Any], chunk_chars: int, documents: int = _CHUNK_DOCUMENTS) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
     size = 0
     for item in items:
         chunk.append(item)
-        size += len(item.text) if isinstance(item, Document) else 0
-        if size >= chunk_chars or len(chunk) >= _CHUNK_DOCUMENTS:
+        size += _weight(item)
+        if size >= chunk_chars or len(chunk) >= documents:
             yield chunk
             chunk, size = [], 0
     if chunk:
@@ -75,50 +124,60 @@ def label_in_processes(
     jobs: int = 1,
     finish: Finish | None = None,
     chunk_chars: int = CHUNK_CHARS,
-) -> Iterator[tuple[Item, Any]]:
+) -> Iterator[tuple[Read, Any]]:
     """``(item, result)`` for each item in input order; the result is ``None`` for an ``InputProblem``.
 
-    The result is the ``LabeledArticle``, or what ``finish`` made of it.
+    The result is the ``LabeledArticle``, or what ``finish`` made of it. A ``FileRef``
+    is read where it is labeled and yielded as what it read as; with several jobs
+    a ``Document`` read so comes back without its text.
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     if jobs == 1:
-        for chunk in _chunks(items, chunk_chars):
-            articles = iter(_labeled(model, [item for item in chunk if isinstance(item, Document)]))
-            for item in chunk:
-                if isinstance(item, InputProblem):
-                    yield item, None
-                else:
-                    article = next(articles)
-                    yield item, finish(article) if finish is not None else article
+        yield from _label_here(model, (_read(item) for item in items), finish, chunk_chars)
         return
     yield from _label_in_pool(model, items, jobs, finish, chunk_chars)
 
 
 def _label_in_pool(
     model: ParagraphClassifier, items: Iterable[Item], jobs: int, finish: Finish | None, chunk_chars: int
-) -> Iterator[tuple[Item, Any]]:
+) -> Iterator[tuple[Read, Any]]:
     # Imported here: one job (the cold start of a single article) never needs a process pool.
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # fork shares the loaded model, its tables and the segmenter with the workers at no
     # cost (built here once); elsewhere the model is pickled once per worker.
     model.prepare()
+    # jieba itself, when it is the backend, is loaded once here and shared. jiebacut's table (the
+    # rjieba backend's fallback for the few strings only jieba cuts right) stays lazy: each worker
+    # that meets such a string builds it (0.6 s CPU); built here, it would cost as long before any
+    # worker starts, and for nothing when no string needs it.
+    load_reference()
+    # The collector would write to every object the workers inherited, copying their pages.
+    gc.freeze()
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(model,)) as pool:
-        pending: deque[tuple[list[Item], Future[list[Any]]]] = deque()
-        for chunk in _chunks(items, chunk_chars):
-            documents = [item for item in chunk if isinstance(item, Document)]
-            pending.append((chunk, pool.submit(_label_chunk, documents, finish)))
-            if len(pending) >= 2 * jobs:
+    units = _chunks(items, _UNIT_CHUNKS * chunk_chars, _UNIT_CHUNKS * _CHUNK_DOCUMENTS)
+    try:
+        with ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_start_worker, initargs=(model,)
+        ) as pool:
+            pending: deque[tuple[list[Item], Future[list[tuple[Read | None, Any]]]]] = deque()
+            for unit in units:
+                pending.append((unit, pool.submit(_label_unit, unit, finish, chunk_chars)))
+                if len(pending) >= 2 * jobs:
+                    yield from _merge(*pending.popleft())
+            while pending:
                 yield from _merge(*pending.popleft())
-        while pending:
-            yield from _merge(*pending.popleft())
+    finally:
+        gc.unfreeze()
 
 
-def _merge(chunk: list[Item], future: Future[list[Any]]) -> Iterator[tuple[Item, Any]]:
-    results = iter(future.result())
-    for item in chunk:
-        yield item, None if isinstance(item, InputProblem) else next(results)
+def _merge(unit: list[Item], future: Future[list[tuple[Read | None, Any]]]) -> Iterator[tuple[Read, Any]]:
+    for sent, (read, result) in zip(unit, future.result()):
+        if read is None:
+            assert not isinstance(sent, FileRef)
+            read = sent
+        yield read, result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -35,6 +36,7 @@ __all__ = [
     "MAX_INPUT_BYTES",
     "STDIN",
     "Document",
+    "FileRef",
     "InputProblem",
     "decode",
     "decode_html",
@@ -42,6 +44,7 @@ __all__ = [
     "no_text",
     "open_input",
     "read_documents",
+    "scan_documents",
 ]
 
 # Far above any article; it stops `/dev/urandom` or a stray disk image from
@@ -136,13 +139,39 @@ def read_documents(
     is a crawl export: one article per record, streamed, a bad record reported
     as ``file:line: reason`` while the others are read.
     """
+    for item in scan_documents(paths, stdin=stdin, input=input, fields=fields):
+        yield item.read() if isinstance(item, FileRef) else item
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file that reads as one ``Document``, not read yet: a ``--jobs`` worker reads it itself,
+    so the texts never travel between processes. ``size`` is in bytes (0 if unknown)."""
+
+    name: str
+    input: str
+    size: int
+
+    def read(self) -> Document | InputProblem:
+        """The file as ``read_documents`` reads it."""
+        return _read_file(self.name, self.name, None, self.input)
+
+
+def scan_documents(
+    paths: Sequence[str],
+    *,
+    stdin: BinaryIO | None = None,
+    input: str = "text",
+    fields: RecordFields | None = None,
+) -> Iterator[Document | InputProblem | FileRef]:
+    """What ``read_documents`` yields, in its order, but each file that reads as one article
+    left unread as a ``FileRef``; crawl exports and stdin are read here as they stream."""
     if input not in INPUT_KINDS:
         raise ValueError(f"input must be one of {', '.join(INPUT_KINDS)}, not {input!r}")
     for item in expand(paths):
         if isinstance(item, InputProblem):
             yield item
             continue
-        shown = "standard input" if item == STDIN else item
         if fields is not None:
             from .records import export_kind, read_records
 
@@ -150,23 +179,35 @@ def read_documents(
             if kind is not None:
                 yield from read_records(item, kind, fields=fields, input=input, stdin=stdin)
                 continue
-        try:
-            data = _read_bytes(item, shown, stdin)
-            if input == "html" or (input == "auto" and _sniff_html(data)):
-                from .html import blocks_text, html_blocks
+        if item == STDIN:
+            yield _read_file(item, "standard input", stdin, input)
+        else:
+            yield FileRef(item, input, _size(item))
 
-                markup, encoding, warning = decode_html(data, shown)
-                text, kind_read = blocks_text(html_blocks(markup)), "html"
-            else:
-                text, encoding, warning = decode_text(data, shown)
-                kind_read = "text"
-        except InputError as exc:
-            yield InputProblem(item, str(exc))
-            continue
-        except OSError as exc:
-            yield InputProblem(item, f"{shown}: cannot read ({exc.strerror or exc})")
-            continue
-        yield Document(name=item, text=text, encoding=encoding, warning=warning, input=kind_read)
+
+def _size(name: str) -> int:
+    try:
+        return os.stat(name).st_size
+    except OSError:  # reported when the file is read
+        return 0
+
+
+def _read_file(item: str, shown: str, stdin: BinaryIO | None, input: str) -> Document | InputProblem:
+    try:
+        data = _read_bytes(item, shown, stdin)
+        if input == "html" or (input == "auto" and _sniff_html(data)):
+            from .html import blocks_text, html_blocks
+
+            markup, encoding, warning = decode_html(data, shown)
+            text, kind_read = blocks_text(html_blocks(markup)), "html"
+        else:
+            text, encoding, warning = decode_text(data, shown)
+            kind_read = "text"
+    except InputError as exc:
+        return InputProblem(item, str(exc))
+    except OSError as exc:
+        return InputProblem(item, f"{shown}: cannot read ({exc.strerror or exc})")
+    return Document(name=item, text=text, encoding=encoding, warning=warning, input=kind_read)
 
 
 INPUT_KINDS = ("text", "html", "auto")

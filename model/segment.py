@@ -27,7 +27,6 @@ to use jieba alone (benchmarks use it to measure the difference).
 from __future__ import annotations
 
 import itertools
-import logging
 import os
 import re
 import threading
@@ -37,7 +36,7 @@ from collections.abc import Callable, Sequence
 from . import jiebacut
 from .errors import ParknewsError
 
-__all__ = ["BACKENDS", "backend", "cut", "cut_lines", "requested_backend"]
+__all__ = ["BACKENDS", "backend", "cut", "cut_lines", "load_reference", "requested_backend"]
 
 BACKENDS: tuple[str, ...] = ("rjieba", "jieba")
 
@@ -141,6 +140,8 @@ class _Segmenter:
             warnings.simplefilter("ignore", UserWarning)
             import jieba
 
+        import logging  # here: rjieba runs never need it (a few ms of a cold start)
+
         # jieba's own logger announces every dictionary load on stderr.
         jieba.setLogLevel(logging.WARNING)
         tokenizer = jieba.Tokenizer()
@@ -219,3 +220,9 @@ def cut_lines(texts: Sequence[str]) -> list[str]:
     a newline inside a text is read as a space (both are dropped as words).
     """
     return _SEGMENTER.cut_lines(texts)
+
+
+def load_reference() -> None:
+    """Choose jieba's cut now (before forking workers): jieba itself, loaded here and shared,
+    when it is the backend; else ``jiebacut``, whose table is built on its first use."""
+    _SEGMENTER._reference()

@@ -187,6 +187,32 @@ def test_jobs_2_prints_exactly_what_jobs_1_prints(small_model: Path, tmp_path: P
     assert "missing.txt" in two.stderr and "empty.txt" in two.stderr
 
 
+def test_workers_read_the_files_and_send_back_what_one_process_yields(
+    small_model: Path, tmp_path: Path
+) -> None:
+    from parknews.cli.render import jsonl_text
+    from parknews.engine.processes import label_in_processes
+    from parknews.model.reader import Document, FileRef, scan_documents
+
+    for i, path in enumerate(sorted(SEEDS_DIR.glob("*.txt"))[:4] * 3):
+        (tmp_path / f"{i:03d}.txt").write_bytes(path.read_bytes())
+    (tmp_path / "007.txt").write_bytes(b"\x00\x01 not text")
+    inline = Document(name="inline", text="招聘启事\n诚聘技术员", encoding="utf-8")
+    items = [*scan_documents([str(tmp_path), str(tmp_path / "missing.txt")]), inline]
+    assert sum(isinstance(item, FileRef) for item in items) == 12  # left for the workers to read
+    model = load_model(small_model)
+
+    def run(jobs: int) -> list[tuple[object, object]]:
+        # A tiny chunk size: many units, several in flight on each worker.
+        pairs = label_in_processes(model, items, jobs=jobs, finish=jsonl_text, chunk_chars=300)
+        return [(dataclasses.replace(i, text="") if isinstance(i, Document) else i, r) for i, r in pairs]
+
+    one, two = run(1), run(2)
+    assert two == one
+    assert len(one) == 14 and sum(r is None for _, r in one) == 2  # the binary file and the missing one
+    assert "诚聘技术员" in str(one[-1][1])
+
+
 def test_jobs_must_be_positive(small_model: Path) -> None:
     result = CliRunner().invoke(app, ["classify", str(SEEDS_DIR), "--jobs", "0", "-m", str(small_model)])
     assert result.exit_code == 2
