@@ -35,13 +35,15 @@ MAX_FEATURE_CHARS = 5000
 
 
 class Context(NamedTuple):
-    """A paragraph as the classifier sees it: normalized text, its place and its neighbours."""
+    """A paragraph as the classifier sees it: its normalized text, and whether it stands in a
+    list of headlines (the one thing read from the article around it).
+
+    Position in the article and the neighbours' text are not here on purpose: they
+    described the training pages' templates and did not carry over to real pages
+    (README, "What moved real-page quality").
+    """
 
     text: str
-    index: int
-    count: int
-    prev: str
-    next: str
     in_list: bool = False
 
 
@@ -57,23 +59,13 @@ _PROSE_MARK = re.compile(r"[。！？!?]")
 
 def contexts(lines: Sequence[str]) -> list[Context]:
     """Contexts for the non-empty lines of one article, in order."""
-    norm = [normalize(line[:MAX_FEATURE_CHARS]) for line in lines]
-    n = len(norm)
     out: list[Context] = []
     in_list = False
-    for i, text in enumerate(norm):
+    for line in lines:
+        text = normalize(line[:MAX_FEATURE_CHARS])
         if in_list and len(text) >= _PROSE_MIN_CHARS and _PROSE_MARK.search(text):
             in_list = False
-        out.append(
-            Context(
-                text=text,
-                index=i,
-                count=n,
-                prev=norm[i - 1] if i > 0 else "",
-                next=norm[i + 1] if i + 1 < n else "",
-                in_list=in_list,
-            )
-        )
+        out.append(Context(text, in_list))
         if len(text) <= _LIST_HEADING_MAX_CHARS and _LIST_HEADING.match(text):
             in_list = True
     return out

@@ -151,7 +151,7 @@ def test_unusual_text_scores_as_the_pipeline_does(fitted) -> None:
         "a" * 6000,
         *("".join(rng.choices(alphabet, k=40)) for _ in range(300)),
     ]
-    ctxs = [Context(t, i, len(texts), "", "") for i, t in enumerate(texts)]
+    ctxs = [Context(t) for t in texts]
     order = [list(pipe.classes_).index(label) for label in model.labels]
     np.testing.assert_allclose(
         model.predict_proba(ctxs), pipe.predict_proba(ctxs)[:, order], atol=1e-9, rtol=0

@@ -110,7 +110,7 @@ def test_seed_000_sentences() -> None:
     assert split_sentences(quote) == [quote]
 
 
-def test_features_read_neighbours() -> None:
-    ctx = contexts(["当前位置:首页", "正文"])
-    assert ctx[0] == Context(text="当前位置:首页", index=0, count=2, prev="", next="正文")
-    assert ctx[1].prev == "当前位置:首页"
+def test_contexts_carry_normalized_text_and_the_headline_list_flag() -> None:
+    ctx = contexts(["當前位置：首頁", "相关新闻", "某园区签约三个项目", "第二条标题", "正文" * 30 + "。"])
+    assert ctx[0] == Context(text="当前位置:首页", in_list=False)
+    assert [c.in_list for c in ctx] == [False, False, True, True, False]
