@@ -26,7 +26,17 @@ from run import corpus, labeled_articles, write_corpus
 
 # (stage, substrings of "file:function" that belong to it); the first match wins.
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("jieba's dictionary, loaded once for a rare string", ("marshal.load",)),
+    (
+        "jieba's dictionary, loaded once for a rare string",
+        (
+            "marshal.load",
+            "jiebacut.py:_entries",
+            "jiebacut.py:_winners",
+            "jiebacut.py:<listcomp>",
+            "method 'decode' of 'bytes'",
+            "method 'strip' of 'bytes'",
+        ),
+    ),
     (
         "start-up: imports, model load, look-up tables",
         ("<frozen", "marshal", "__init__", "store.py", "json/decoder", "exec", "_io.Buffered"),
@@ -34,10 +44,13 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("segmentation (rjieba, jieba for rare strings)", ("Jieba", "segment.py", "jieba/")),
     ("normalization (OpenCC, NFKC, glosses, white space)", ("opencc", "unicodedata", "text.py")),
     ("n-gram and word look-up", ("occurrences", ":find", "_search", "searchsorted", "_classify_token")),
-    ("term scoring (sort, tf-idf, weights)", ("classifier.py:scores", "'sort'", "reduceat", "bincount")),
-    ("layout cues, contexts, digit folding", ("features.py", "re.Pattern")),
+    ("term scoring (sort, tf-idf, weights)", ("terms.py:scores", "'sort'", "reduceat", "bincount")),
+    ("layout cues, contexts, digit folding", ("features.py", "re.Pattern", "context.py")),
     ("probabilities and prediction objects", ("classifier.py",)),
-    ("reading files, JSONL output", ("reader.py", "render.py", "annotate.py", "json/", "round", "write")),
+    (
+        "reading files, JSONL output",
+        ("reader.py", "render.py", "annotate.py", "json/", "round", "write", "pathlib", "output.py"),
+    ),
 )
 
 
