@@ -677,7 +677,9 @@ def test_a_real_sigint_during_training(small_model: Path, tmp_path: Path) -> Non
     code = "from parknews.cli.app import main; main()"
     # The full search on the whole corpus takes minutes even on a fast machine: the
     # signal lands mid-fit (the small data trains in under a second there).
-    argv = [sys.executable, "-c", code, "train", "--out", str(old), "--folds", "3"]
+    # -X faulthandler: if the child ever ignores the signals (seen once in eight runs), a
+    # SIGABRT below makes it print where each of its threads stood, for the failure message.
+    argv = [sys.executable, "-X", "faulthandler", "-c", code, "train", "--out", str(old), "--folds", "3"]
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stderr is not None
@@ -694,6 +696,10 @@ def test_a_real_sigint_during_training(small_model: Path, tmp_path: Path) -> Non
                 break
             except subprocess.TimeoutExpired:
                 continue
+        else:
+            process.send_signal(signal.SIGABRT)
+            _, rest = process.communicate(timeout=30)
+            rest = f"still running after 30 SIGINTs; its threads:\n{rest}"
     finally:
         process.kill()
     assert process.returncode == 130, rest
