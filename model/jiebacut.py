@@ -19,8 +19,11 @@ the substrings of one text is about 1e-8.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import importlib.util
 import math
+import os
 import re
 import threading
 import warnings
@@ -38,6 +41,8 @@ _SKIP = re.compile("(\r\n|\\s)", re.U)
 _MULTIPLIER = 0x9E3779B97F4A7C15
 _MASK = (1 << 64) - 1
 _LINES_PER_CHUNK = 50_000  # dict.txt is read in chunks: 349,000 lines at once cost ~40 MB of strings
+# Bump when the table's arrays change meaning: cached tables of another version are ignored.
+_TABLE_VERSION = 1
 
 
 def _winners(h: np.ndarray, f: np.ndarray, w: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -54,6 +59,51 @@ class _Dictionary:
     """jieba's FREQ and total: word/prefix hashes (sorted) → frequency, 0 for a bare prefix."""
 
     def __init__(self, path: Path) -> None:
+        cache = _cache_file(path)
+        if cache is not None and self._read(cache):
+            return
+        self._build(path)
+        if cache is not None:
+            self._write(cache)
+
+    def _read(self, cache: Path) -> bool:
+        """The table from a cache file of plain arrays (no pickle); False if absent or unfit."""
+        import zipfile  # an .npz is a zip file
+
+        try:
+            with np.load(cache, allow_pickle=False) as saved:
+                keys, freqs, meta = saved["keys"], saved["freqs"], saved["meta"]
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            return False
+        fits = (
+            keys.dtype == np.uint64
+            and freqs.dtype == np.int64
+            and meta.dtype == np.int64
+            and keys.ndim == 1
+            and keys.shape == freqs.shape
+            and meta.shape == (2,)
+            and len(keys) > 0
+            and bool((keys[1:] > keys[:-1]).all())  # find() bisects: sorted and distinct
+        )
+        if fits:
+            self.keys, self.freqs = keys, freqs
+            self.total, self.longest = int(meta[0]), int(meta[1])
+        return fits
+
+    def _write(self, cache: Path) -> None:
+        """Save the table for the next process; a cache that cannot be written is only slower."""
+        import tempfile
+
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=cache.parent, suffix=".tmp", delete=False) as handle:
+                np.savez(handle, keys=self.keys, freqs=self.freqs, meta=np.array([self.total, self.longest]))
+            os.replace(handle.name, cache)  # whole or not at all: readers never see half a file
+        except OSError:
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(handle.name)
+
+    def _build(self, path: Path) -> None:
         parts: list[tuple[np.ndarray, ...]] = []
         self.total = 0
         self.longest = 0
@@ -109,6 +159,23 @@ class _Dictionary:
             h = (h * _MULTIPLIER + ord(ch) + 1) & _MASK
         _, freq = self.find(np.array([h], dtype=np.uint64))
         return int(freq[0])
+
+
+def _cache_file(dict_path: Path) -> Path | None:
+    """Where the table built from ``dict_path`` is kept between processes (None: not cached).
+
+    ``$PARKNEWS_CACHE_DIR``, else ``$XDG_CACHE_HOME/parknews``, else ``~/.cache/parknews``;
+    the name holds a digest of the dictionary, so another jieba's table is never read.
+    """
+    root = os.environ.get("PARKNEWS_CACHE_DIR")
+    if not root:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        root = os.path.join(base, "parknews")
+    try:
+        digest = hashlib.sha256(dict_path.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return None
+    return Path(root) / f"jiebacut-{_TABLE_VERSION}-{digest}.npz"
 
 
 def _dag(sentence: str, table: _Dictionary) -> tuple[list[list[int]], dict[tuple[int, int], int]]:

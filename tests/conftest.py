@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Caches the code keeps between processes (jiebacut's table) go to a folder of the test run's,
+# never to the user's ~/.cache; subprocesses of the tests inherit it.
+os.environ.setdefault("PARKNEWS_CACHE_DIR", tempfile.mkdtemp(prefix="parknews-test-cache-"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = ROOT / "seeds"
