@@ -19,7 +19,6 @@ the substrings of one text is about 1e-8.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
 import math
@@ -96,12 +95,17 @@ class _Dictionary:
 
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=cache.parent, suffix=".tmp", delete=False) as handle:
-                np.savez(handle, keys=self.keys, freqs=self.freqs, meta=np.array([self.total, self.longest]))
-            os.replace(handle.name, cache)  # whole or not at all: readers never see half a file
+            handle, tmp = tempfile.mkstemp(prefix=f".{cache.name}.", dir=cache.parent)
         except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(handle.name)
+            return
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                np.savez(stream, keys=self.keys, freqs=self.freqs, meta=np.array([self.total, self.longest]))
+            os.replace(tmp, cache)  # whole or not at all: readers never see half a file
+        except BaseException as exc:
+            Path(tmp).unlink(missing_ok=True)  # no half-written file left behind, even on Ctrl-C
+            if not isinstance(exc, OSError):
+                raise
 
     def _build(self, path: Path) -> None:
         parts: list[tuple[np.ndarray, ...]] = []
