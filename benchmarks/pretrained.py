@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from realdev import REALDEV, ROOT, read_realdev
+from realdev import REALDEV, ROOT, header, read_realdev, row, score
 
 from parknews.model.context import in_articles
 from parknews.model.features import Context, contexts
@@ -40,7 +40,6 @@ from parknews.model.labels import LABELS
 from parknews.model.store import load_model
 from parknews.training.dataset import load_dataset
 from parknews.training.fit import dataset_contexts
-from parknews.training.metrics import report
 
 PULL = 2.0
 
@@ -57,9 +56,8 @@ def encoder_dir(given: str | None) -> Path:
 
 
 def line(name: str, gold: Sequence[str], proba: np.ndarray, extra: str = "") -> str:
-    rep = report(list(gold), [LABELS[i] for i in proba.argmax(axis=1)], labels=LABELS, proba=proba)
-    per = " ".join(f"{rep.per_class[label].f1:.3f}" for label in LABELS)
-    return f"{name:58s} {rep.macro_f1:.3f}  ECE {rep.ece:.3f}  {per}  {extra}"
+    """realdev.py's row for these probabilities (CV columns empty), then ``extra``."""
+    return f"{row(name, score(gold, [LABELS[i] for i in proba.argmax(axis=1)], proba))}  {extra}"
 
 
 class Encoder:
@@ -205,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = read_realdev(REALDEV)
     encoder = Encoder(encoder_dir(args.encoder), args.threads)
     ctxs, y, groups = dataset_contexts(load_dataset())
-    print(f"{'system':58s} macro  ECE        {' '.join(f'{label[:5]:>5s}' for label in LABELS)}")
+    print(header())
     if args.finetune:
         finetune(encoder, ctxs, np.array(y), groups, pages, args.epochs)
         return 0
