@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from parknews.model.atomic import atomic_write
 from parknews.model.labels import OTHER, SPAM, TOPICS
 from parknews.model.reader import STDIN, InputProblem, no_text
 
@@ -73,17 +72,6 @@ def _out_name(name: str, record: int | None, used: set[str]) -> str:
         name = f"{base}-{n}.txt"
     used.add(name)
     return name
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def clean(
@@ -161,7 +149,8 @@ def clean(
         elif out_dir is not None:
             target = out_dir / _out_name(item.name, item.record, used)
             try:
-                _write_atomic(target, result.text + "\n" if result.kept else "")
+                with atomic_write(target, newline="\n") as stream:
+                    stream.write(result.text + "\n" if result.kept else "")
             except OSError as exc:
                 raise fail(f"cannot write {target}: {exc.strerror or exc}") from None
         elif result.kept:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from parknews.model.atomic import atomic_write
 from parknews.model.errors import ParknewsError
 from parknews.model.labels import LABELS
 
@@ -98,15 +98,11 @@ def variants(
     except ParknewsError as exc:
         raise fail(str(exc)) from None
     out_file.parent.mkdir(parents=True, exist_ok=True)
-    import tempfile  # here: only this command writes a temporary file
-
-    fd, tmp = tempfile.mkstemp(prefix=".variants-", dir=out_file.parent)
     count = 0
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+    with atomic_write(out_file) as handle:
         for record in make_variants(dataset.articles, every=every):
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
-    os.replace(tmp, out_file)
     err.print(f"{count} variant paragraphs written to {out_file}")
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from parknews.model.atomic import atomic_write
 from parknews.model.reader import InputProblem
 
 from .common import DEFAULT_MODEL_DIR, ModelOption, PathsArgument, err, fail, input_paths, load, warn
@@ -22,18 +21,6 @@ from .inputs import (
     documents,
     fields,
 )
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def report(
@@ -93,7 +80,8 @@ def report(
     if not crawl.articles:
         raise fail("no article could be read: no report written")
     try:
-        _write_atomic(out_file, page)
+        with atomic_write(out_file) as stream:
+            stream.write(page)
     except OSError as exc:
         raise fail(f"cannot write {out_file}: {exc.strerror or exc}") from None
     err.print(f"wrote {out_file} ({crawl.articles:,} articles)", markup=False, highlight=False)

@@ -9,31 +9,19 @@ redoes it. ``cat DIR/part-*.jsonl`` is the single-process ``--format jsonl`` out
 from __future__ import annotations
 
 import json
-import os
-import uuid
-from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
+from parknews.model.atomic import atomic_write
 from parknews.model.errors import EngineError
 
 if TYPE_CHECKING:
     from .plan import Partition, Plan
 
-__all__ = ["PLAN_FILE", "PLAN_VERSION", "atomic_write", "missing_parts", "notes_path", "prepare_out"]
+__all__ = ["PLAN_FILE", "PLAN_VERSION", "missing_parts", "notes_path", "prepare_out"]
 
 PLAN_FILE = "_plan.json"
 PLAN_VERSION = 1
-
-
-def atomic_write(path: Path, write: Callable[[IO[str]], object]) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            write(handle)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def notes_path(part: Path) -> Path:
@@ -68,9 +56,8 @@ def prepare_out(out_dir: Path, header: dict[str, Any], plan: Plan) -> None:
         if part.name not in wanted or wanted[part.name] != before.get(part.name):
             part.unlink()
             notes_path(part).unlink(missing_ok=True)
-    atomic_write(
-        plan_path, lambda h: json.dump({"header": header, "parts": wanted}, h, ensure_ascii=False, indent=1)
-    )
+    with atomic_write(plan_path, newline="") as handle:
+        json.dump({"header": header, "parts": wanted}, handle, ensure_ascii=False, indent=1)
 
 
 def missing_parts(plan: Plan, out_dir: Path) -> tuple[list[Partition], list[str], int]:

@@ -11,14 +11,15 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from parknews.model.annotate import LabeledArticle, label_article
+from parknews.model.atomic import atomic_write
 from parknews.model.classifier import ParagraphClassifier
 from parknews.model.reader import Document, InputProblem, no_text, read_documents
 from parknews.model.text import paragraphs
 
-from .parts import atomic_write, notes_path
+from .parts import notes_path
 from .plan import InlineUnit, PieceUnit, Unit
 
 __all__ = ["Outcome", "PartDone", "Then", "label_unit", "run_partition", "write_partition"]
@@ -114,16 +115,13 @@ def write_partition(
     target = Path(out_dir) / part
     notes = notes_path(target)
     if problems or warnings:
-        atomic_write(
-            notes, lambda h: json.dump({"problems": problems, "warnings": warnings}, h, ensure_ascii=False)
-        )
+        with atomic_write(notes, newline="") as handle:
+            json.dump({"problems": problems, "warnings": warnings}, handle, ensure_ascii=False)
     else:
         notes.unlink(missing_ok=True)
     batch = [row for o in outcomes if o.result is not None for row in rows(o.result)]
 
-    def write(handle: IO[str]) -> None:
+    with atomic_write(target, newline="") as handle:
         for row in batch:  # as `parknews classify -f jsonl` writes them
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-    atomic_write(target, write)
     return PartDone(len(batch), problems, warnings)

@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .atomic import atomic_write
+
 __all__ = ["lcut"]
 
 # jieba's re_han_default and re_skip_default (jieba/__init__.py, 0.42).
@@ -91,21 +93,12 @@ class _Dictionary:
 
     def _write(self, cache: Path) -> None:
         """Save the table for the next process; a cache that cannot be written is only slower."""
-        import tempfile
-
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            handle, tmp = tempfile.mkstemp(prefix=f".{cache.name}.", dir=cache.parent)
-        except OSError:
-            return
-        try:
-            with os.fdopen(handle, "wb") as stream:
+            with atomic_write(cache, binary=True) as stream:  # readers never see half a table
                 np.savez(stream, keys=self.keys, freqs=self.freqs, meta=np.array([self.total, self.longest]))
-            os.replace(tmp, cache)  # whole or not at all: readers never see half a file
-        except BaseException as exc:
-            Path(tmp).unlink(missing_ok=True)  # no half-written file left behind, even on Ctrl-C
-            if not isinstance(exc, OSError):
-                raise
+        except OSError:
+            pass
 
     def _build(self, path: Path) -> None:
         parts: list[tuple[np.ndarray, ...]] = []

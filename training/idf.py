@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from parknews.model.atomic import atomic_write
 from parknews.model.keywords import content_words
 from parknews.model.text import normalize
 
@@ -52,11 +52,6 @@ def write_idf(dataset: Dataset, path: str | os.PathLike[str]) -> Path:
     """Write ``build_idf(dataset)`` as JSON, atomically."""
     path = Path(path)
     text = json.dumps(build_idf(dataset), ensure_ascii=False, separators=(",", ":")) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with atomic_write(path) as handle:
+        handle.write(text)
     return path
