@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from .classifier import ParagraphClassifier, score_dict
+from .decode import Origin
 from .reader import Document
 from .text import paragraphs
 
@@ -41,20 +42,15 @@ class LabeledParagraph:
 
 
 @dataclass(frozen=True)
-class LabeledArticle:
+class LabeledArticle(Origin):
     """The labeled paragraphs of one article; iterating it yields them in order.
 
-    ``input``, ``record``, ``id``, ``date`` and ``title`` are the ``Document``'s.
+    Its ``Origin`` (``input``, ``record``, ``id``, ``date``, ``title``) is the ``Document``'s.
     """
 
     file: str
     encoding: str
     paragraphs: tuple[LabeledParagraph, ...]
-    input: str = "text"
-    record: int | None = None
-    id: str | None = None
-    date: str | None = None
-    title: str | None = None
 
     @property
     def where(self) -> str:
@@ -94,11 +90,7 @@ def label_article(
         paragraphs=tuple(
             LabeledParagraph(p.index, p.text, pred.label, pred._scores) for p, pred in zip(paras, predictions)
         ),
-        input=document.input,
-        record=document.record,
-        id=document.id,
-        date=document.date,
-        title=document.title,
+        **document.origin_fields(),
     )
 
 

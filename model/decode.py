@@ -21,9 +21,9 @@ import sys
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .errors import InputError
 
@@ -33,6 +33,7 @@ __all__ = [
     "STDIN",
     "Document",
     "InputProblem",
+    "Origin",
     "decode",
     "decode_text",
     "no_text",
@@ -47,26 +48,39 @@ def no_text(where: str) -> str:
     return f"{where}: no text (empty or white space only)"
 
 
-@dataclass(frozen=True)
-class Document:
-    """One article: where it came from, its text and the encoding it was read in.
+@dataclass(frozen=True, kw_only=True)
+class Origin:
+    """Where an article came from beyond its file, kept from reading to output.
 
-    ``warning`` is one line for the user when the text was read with repairs.
     ``input`` is ``"html"`` when the text is the visible blocks of a page, one a line.
     An article from a crawl export (JSONL/CSV) also has the ``record`` (1-based
     line where it starts) and, where the export has them, its ``id``, ``date``
     and ``title``.
     """
 
-    name: str
-    text: str
-    encoding: str
-    warning: str | None = None
     input: str = "text"
     record: int | None = None
     id: str | None = None
     date: str | None = None
     title: str | None = None
+
+    def origin_fields(self) -> dict[str, Any]:
+        """These fields by name, to hand on to what is made from this article."""
+        return {f.name: getattr(self, f.name) for f in fields(Origin)}
+
+
+@dataclass(frozen=True)
+class Document(Origin):
+    """One article: where it came from, its text and the encoding it was read in.
+
+    ``warning`` is one line for the user when the text was read with repairs; the
+    rest of where it came from is its ``Origin``.
+    """
+
+    name: str
+    text: str
+    encoding: str
+    warning: str | None = None
 
     @property
     def where(self) -> str:
