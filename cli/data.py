@@ -27,11 +27,12 @@ def stats(data: DataOption = None) -> None:
     from rich.table import Table
 
     from parknews.training.dataset import load_dataset
+    from parknews.training.gold import summaries_beside
     from parknews.training.stats import corpus_stats
 
     try:
         dataset = load_dataset(data)
-        st = corpus_stats(dataset)
+        st = corpus_stats(dataset, summaries_beside(data))
     except ParknewsError as exc:
         raise fail(str(exc)) from None
     sources = sorted(st.articles)

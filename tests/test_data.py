@@ -122,3 +122,16 @@ def test_data_idf_rebuilds_the_table(tmp_path: Path) -> None:
     assert table.default == round(math.log(4 / 2) + 1, 4)
     assert "公寓" not in table.idf and table["公寓"] == table.default
     assert sorted(p.name for p in tmp_path.iterdir()) == ["idf.json", "three.jsonl"]  # nothing half-written
+
+
+def test_data_stats_checks_the_gold_summaries_kept_beside_the_data(tmp_path: Path) -> None:
+    write(tmp_path, "batch.jsonl", [row(text="经开区与三家企业签约。"), row(text="返回顶部", label="spam")])
+    gold = tmp_path / "summaries.jsonl"
+    gold.write_text(json.dumps({"doc": "d1", "sentences": ["经开区与三家企业签约。"]}, ensure_ascii=False) + "\n")
+    result = CliRunner().invoke(app, ["data", "stats", "--data", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "gold summaries: 1 articles" in result.output
+    gold.write_text(json.dumps({"doc": "d1", "sentences": ["不在文中的句子。"]}, ensure_ascii=False) + "\n")
+    result = CliRunner().invoke(app, ["data", "stats", "--data", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "gold sentences that are not in their article: d1" in result.output

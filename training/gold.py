@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from parknews.model.errors import DataError
 
 from .dataset import DEFAULT_DATA_DIR, Dataset
 
-__all__ = ["DEFAULT_GOLD", "load_gold", "read_gold"]
+__all__ = ["DEFAULT_GOLD", "load_gold", "load_summaries", "read_gold", "summaries_beside"]
 
 DEFAULT_GOLD = DEFAULT_DATA_DIR / "summaries.jsonl"
 
@@ -88,3 +89,15 @@ def load_summaries(path: str | os.PathLike[str] = DEFAULT_GOLD) -> dict[str, lis
     gold, problems = read_gold(path)
     _raise(problems)
     return {doc: sentences for doc, (_, sentences) in gold.items()}
+
+
+def summaries_beside(paths: Sequence[str | os.PathLike[str]] | None = None) -> dict[str, list[str]]:
+    """The gold summaries kept with labeled data: ``summaries.jsonl`` in each folder of
+    ``paths`` (the corpus's own when no folder is named)."""
+    folders = [Path(p) for p in paths or () if Path(p).is_dir()]
+    if not folders:
+        return load_summaries()
+    merged: dict[str, list[str]] = {}
+    for folder in folders:
+        merged.update(load_summaries(folder / "summaries.jsonl"))
+    return merged
