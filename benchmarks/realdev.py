@@ -2,6 +2,11 @@
 
     python benchmarks/realdev.py                      # the three systems on realdev
     python benchmarks/realdev.py --ablation           # + refits of the design choices (slow)
+    python benchmarks/realdev.py --against DIR        # + another model, and whether it is better
+
+Beside each parknews row: the 95 % interval of its macro-F1 over resamples of whole
+pages, and with ``--against`` the paired difference on the same resamples (a gain whose
+interval holds 0 is not one).
 
 realdev (``../shared/realdev/``, beside the checkout) holds excerpts of real pages
 from sites the corpus never saw; it is read here to *measure* only. Nothing from it
@@ -39,7 +44,7 @@ from parknews.model.features import Context, contexts  # noqa: E402
 from parknews.model.labels import LABELS  # noqa: E402
 from parknews.model.store import load_model  # noqa: E402
 from parknews.training.dataset import Dataset, load_dataset  # noqa: E402
-from parknews.training.metrics import Report, report  # noqa: E402
+from parknews.training.metrics import Report, page_bootstrap, report  # noqa: E402
 
 
 def read_realdev(path: Path) -> list[tuple[list[str], list[str]]]:
@@ -92,16 +97,39 @@ def header() -> str:
     return f"{'system':50s} macro  acc    ECE    {per}   CV     gap"
 
 
+def model_rows(pages: list[tuple[list[str], list[str]]], against: Path | None) -> list[str]:
+    """The bundled model (and ``against``) with page-bootstrap intervals, then their paired difference."""
+    gold = [label for _, labels in pages for label in labels]
+    page_of = [str(i) for i, (lines, _) in enumerate(pages) for _ in lines]
+    out, names, predictions = [], [], []
+    for name, folder in [("bundled model", ROOT / "artifacts" / "model"), (str(against), against)]:
+        if folder is None:
+            continue
+        model = load_model(folder)
+        proba = np.vstack([model.article_proba(contexts(lines)) for lines, _ in pages])
+        proba = proba[:, [model.labels.index(label) for label in LABELS]]
+        names.append(name)
+        predictions.append([LABELS[i] for i in proba.argmax(axis=1)])
+        cv = model.manifest.get("cv", {}).get("macro_f1")
+        out.append(row(f"parknews, {name}", score(gold, predictions[-1], proba), cv))
+    boot = page_bootstrap(gold, predictions, page_of, labels=LABELS)
+    for name, scores in zip(names, boot):
+        low, high = np.percentile(scores, [2.5, 97.5])
+        out.append(f"  {name}: macro-F1 95 % interval over resampled pages {low:.3f}–{high:.3f}")
+    if len(predictions) == 2:
+        diff = boot[1] - boot[0]
+        low, high = np.percentile(diff, [2.5, 97.5])
+        out.append(
+            f"  {against} minus bundled: {diff.mean():+.4f} "
+            f"(paired, 95 % interval {low:+.4f} to {high:+.4f}; "
+            f"better on {(diff > 0).mean():.0%} of resamples)"
+        )
+    return out
+
+
 def baselines(pages: list[tuple[list[str], list[str]]], corpus: Dataset) -> list[str]:
     gold = [label for _, labels in pages for label in labels]
     out = []
-    model = load_model(ROOT / "artifacts" / "model")
-    proba = np.vstack([model.article_proba(contexts(lines)) for lines, _ in pages])
-    order = [model.labels.index(label) for label in LABELS]
-    proba = proba[:, order]
-    rep = score(gold, [LABELS[i] for i in proba.argmax(axis=1)], proba)
-    cv = model.manifest.get("cv", {}).get("macro_f1")
-    out.append(row("parknews, bundled model", rep, cv))
     started = time.perf_counter()
     fast = fasttext_classifier([r.text for r in corpus.records], [r.label for r in corpus.records])
     if fast is None:
@@ -339,6 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--realdev", type=Path, default=REALDEV)
     parser.add_argument("--ablation", action="store_true", help="refit each design choice (minutes)")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--against", type=Path, metavar="DIR", help="another model, compared page by page")
     args = parser.parse_args(argv)
     if not args.realdev.is_file():
         print(f"error: no realdev file at {args.realdev}", file=sys.stderr)
@@ -348,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     n = sum(len(labels) for _, labels in pages)
     print(f"realdev: {len(pages)} pages, {n} paragraphs; corpus: {len(corpus.articles)} articles")
     print(header())
-    for line in baselines(pages, corpus):
+    for line in model_rows(pages, args.against) + baselines(pages, corpus):
         print(line, flush=True)
     if args.ablation:
         print("\nablation (refitted on the corpus, C=8):")

@@ -127,7 +127,8 @@ def test_data_idf_rebuilds_the_table(tmp_path: Path) -> None:
 def test_data_stats_checks_the_gold_summaries_kept_beside_the_data(tmp_path: Path) -> None:
     write(tmp_path, "batch.jsonl", [row(text="经开区与三家企业签约。"), row(text="返回顶部", label="spam")])
     gold = tmp_path / "summaries.jsonl"
-    gold.write_text(json.dumps({"doc": "d1", "sentences": ["经开区与三家企业签约。"]}, ensure_ascii=False) + "\n")
+    summary = {"doc": "d1", "sentences": ["经开区与三家企业签约。"]}
+    gold.write_text(json.dumps(summary, ensure_ascii=False) + "\n")
     result = CliRunner().invoke(app, ["data", "stats", "--data", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "gold summaries: 1 articles" in result.output

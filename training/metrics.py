@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ClassScores", "Report", "report"]
+__all__ = ["ClassScores", "Report", "page_bootstrap", "report"]
 
 
 @dataclass(frozen=True)
@@ -107,3 +107,43 @@ def report(
         n=n,
         ece=_ece(proba, correct) if proba is not None and n else None,
     )
+
+
+def page_bootstrap(
+    y_true: Sequence[str],
+    systems: Sequence[Sequence[str]],
+    pages: Sequence[str],
+    *,
+    labels: Sequence[str],
+    rounds: int = 2000,
+    seed: int = 0,
+) -> np.ndarray:
+    """Macro-F1 of each system's predictions on ``rounds`` resamples of whole pages.
+
+    Paragraphs of one page are not independent (a page's furniture and topic come
+    together), so the resampling unit is the page, and every system is scored on the
+    same resamples: the difference of two rows is a paired comparison. Returns an
+    array of shape (systems, rounds).
+    """
+    labels = tuple(labels)
+    index = {label: i for i, label in enumerate(labels)}
+    page_ids = {page: i for i, page in enumerate(dict.fromkeys(pages))}
+    k, n_pages = len(labels), len(page_ids)
+    truth = np.array([index[t] for t in y_true])
+    where = np.array([page_ids[p] for p in pages])
+    draws = np.random.default_rng(seed).integers(0, n_pages, size=(rounds, n_pages))
+    # how often each page is drawn in each round: the rounds' confusion matrices are
+    # weighted sums of the pages' own, so no paragraph is scored twice
+    weight = np.stack([np.bincount(d, minlength=n_pages) for d in draws]).astype(np.float64)
+    scores = np.empty((len(systems), rounds))
+    for s, predicted in enumerate(systems):
+        guess = np.array([index[p] for p in predicted])
+        per_page = np.zeros((n_pages, k, k))
+        np.add.at(per_page, (where, truth, guess), 1.0)
+        confusion = np.tensordot(weight, per_page, axes=1)  # rounds × true × predicted
+        hits = np.diagonal(confusion, axis1=1, axis2=2)
+        support, called = confusion.sum(axis=2), confusion.sum(axis=1)
+        f1 = np.divide(2 * hits, support + called, out=np.zeros_like(hits), where=support + called > 0)
+        present = support > 0
+        scores[s] = (f1 * present).sum(axis=1) / np.maximum(present.sum(axis=1), 1)
+    return scores
