@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from anchors import fasttext_classifier  # noqa: E402
 
+from parknews.model.errors import ParknewsError  # noqa: E402
 from parknews.model.features import Context, contexts  # noqa: E402
 from parknews.model.labels import LABELS  # noqa: E402
 from parknews.model.store import load_model  # noqa: E402
@@ -372,6 +373,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.realdev.is_file():
         print(f"error: no realdev file at {args.realdev}", file=sys.stderr)
         return 1
+    if args.against is not None:
+        try:
+            load_model(args.against)
+        except ParknewsError as exc:
+            print(f"error: --against: {exc}", file=sys.stderr)
+            return 1
     pages = read_realdev(args.realdev)
     corpus = load_dataset()
     n = sum(len(labels) for _, labels in pages)
