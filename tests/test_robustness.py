@@ -677,10 +677,20 @@ def test_a_real_sigint_during_training(small_model: Path, tmp_path: Path) -> Non
     code = "from parknews.cli.app import main; main()"
     # The full search on the whole corpus takes minutes even on a fast machine: the
     # signal lands mid-fit (the small data trains in under a second there).
-    # -X faulthandler: if the child ever ignores the signals (seen once in eight runs), a
-    # SIGABRT below makes it print where each of its threads stood, for the failure message.
+    # -X faulthandler: if the child ever ignores the signals, a SIGABRT below makes it
+    # print where each of its threads stood, for the failure message.
     argv = [sys.executable, "-X", "faulthandler", "-c", code, "train", "--out", str(old), "--folds", "3"]
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # Ctrl-C in a terminal reaches a process whose SIGINT is at its default. A test
+        # run started in the background (`pytest &` in a script) inherits SIGINT *ignored*,
+        # and Python then never turns it into KeyboardInterrupt: the child trained on
+        # through 30 signals. Reset it, as the user's shell does for a foreground command.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         assert process.stderr is not None
         first = process.stderr.readline()
