@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from anchors import fasttext_classifier  # noqa: E402
 
+from parknews.model.classifier import ParagraphClassifier  # noqa: E402
 from parknews.model.errors import ParknewsError  # noqa: E402
 from parknews.model.features import Context, contexts  # noqa: E402
 from parknews.model.labels import LABELS  # noqa: E402
@@ -98,30 +99,27 @@ def header() -> str:
     return f"{'system':50s} macro  acc    ECE    {per}   CV     gap"
 
 
-def model_rows(pages: list[tuple[list[str], list[str]]], against: Path | None) -> list[str]:
-    """The bundled model (and ``against``) with page-bootstrap intervals, then their paired difference."""
+def model_rows(pages: list[tuple[list[str], list[str]]], models: dict[str, ParagraphClassifier]) -> list[str]:
+    """Each model's row with its page-bootstrap interval; with two, the second's paired difference."""
     gold = [label for _, labels in pages for label in labels]
     page_of = [str(i) for i, (lines, _) in enumerate(pages) for _ in lines]
-    out, names, predictions = [], [], []
-    for name, folder in [("bundled model", ROOT / "artifacts" / "model"), (str(against), against)]:
-        if folder is None:
-            continue
-        model = load_model(folder)
+    out, predictions = [], []
+    for name, model in models.items():
         proba = np.vstack([model.article_proba(contexts(lines)) for lines, _ in pages])
         proba = proba[:, [model.labels.index(label) for label in LABELS]]
-        names.append(name)
         predictions.append([LABELS[i] for i in proba.argmax(axis=1)])
         cv = model.manifest.get("cv", {}).get("macro_f1")
         out.append(row(f"parknews, {name}", score(gold, predictions[-1], proba), cv))
     boot = page_bootstrap(gold, predictions, page_of, labels=LABELS)
-    for name, scores in zip(names, boot):
+    for name, scores in zip(models, boot):
         low, high = np.percentile(scores, [2.5, 97.5])
         out.append(f"  {name}: macro-F1 95 % interval over resampled pages {low:.3f}–{high:.3f}")
     if len(predictions) == 2:
         diff = boot[1] - boot[0]
         low, high = np.percentile(diff, [2.5, 97.5])
+        first, second = models
         out.append(
-            f"  {against} minus bundled: {diff.mean():+.4f} "
+            f"  {second} minus {first}: {diff.mean():+.4f} "
             f"(paired, 95 % interval {low:+.4f} to {high:+.4f}; "
             f"better on {(diff > 0).mean():.0%} of resamples)"
         )
@@ -373,9 +371,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.realdev.is_file():
         print(f"error: no realdev file at {args.realdev}", file=sys.stderr)
         return 1
+    models = {"bundled model": load_model(ROOT / "artifacts" / "model")}
     if args.against is not None:
         try:
-            load_model(args.against)
+            models[str(args.against)] = load_model(args.against)
         except ParknewsError as exc:
             print(f"error: --against: {exc}", file=sys.stderr)
             return 1
@@ -384,7 +383,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     n = sum(len(labels) for _, labels in pages)
     print(f"realdev: {len(pages)} pages, {n} paragraphs; corpus: {len(corpus.articles)} articles")
     print(header())
-    for line in model_rows(pages, args.against) + baselines(pages, corpus):
+    for line in model_rows(pages, models) + baselines(pages, corpus):
         print(line, flush=True)
     if args.ablation:
         print("\nablation (refitted on the corpus, C=8):")
