@@ -157,14 +157,8 @@ def finetune(
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, 5e-5, total_steps=steps + 1, pct_start=0.06)
 
     def logits(texts: list[str]) -> np.ndarray:
-        encoder.model.eval()
-        order = np.argsort([len(t) for t in texts])
-        out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
         with torch.inference_mode():
-            for start in range(0, len(texts), 64):
-                rows = order[start : start + 64]
-                out[rows] = head(encoder.pooled([texts[i] for i in rows], 128)).numpy()
-        return out
+            return head(torch.from_numpy(encoder.vectors(texts, 128))).numpy()
 
     started = time.perf_counter()
     for epoch in range(1, epochs + 1):
