@@ -9,8 +9,11 @@ import re
 import subprocess
 import sys
 import time
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -177,6 +180,65 @@ def test_graph_caps_bound_the_edges() -> None:
     assert (graph.source != graph.target).all()
     full = similarity_graph(tokens[:40], kind="overlap", neighbours=None, band=None)
     assert full.edges == 40 * 39 // 2  # small article: the graph is exact and complete
+
+
+def _overlap_reference(
+    tokens: Sequence[Sequence[str]], neighbours: int, band: int
+) -> dict[tuple[int, int], float]:
+    """TextRank's overlap graph the plain way: every pair within ``band`` of a posting list, each
+    sentence keeping its ``neighbours`` strongest (ties: later sentences first, then earlier, each
+    in document order); an edge stays when either end keeps it."""
+    postings: dict[str, list[int]] = {}
+    for i, words in enumerate(tokens):
+        for word in dict.fromkeys(words):
+            postings.setdefault(word, []).append(i)
+    shared: Counter[tuple[int, int]] = Counter()
+    for sentences in postings.values():
+        for at, a in enumerate(sentences):
+            for b in sentences[at + 1 : at + 1 + band]:
+                shared[(a, b)] += 1
+                shared[(b, a)] += 1
+    size = np.log(np.maximum(np.array([len(t) for t in tokens], dtype=np.float64), 1.0))
+    weight = {
+        (a, b): count / (size[a] + size[b]) if size[a] + size[b] > 1e-12 else 0.0
+        for (a, b), count in shared.items()
+    }
+    by_source: dict[int, list[tuple[float, bool, int]]] = {}
+    for (a, b), w in weight.items():
+        if w > 0:
+            by_source.setdefault(a, []).append((-w, b < a, b))
+    kept: dict[tuple[int, int], float] = {}
+    for a, edges in by_source.items():
+        for minus_w, _, b in sorted(edges)[:neighbours]:
+            kept[(min(a, b), max(a, b))] = -minus_w
+    return kept
+
+
+def _undirected(graph) -> dict[tuple[int, int], float]:
+    return {(int(a), int(b)): float(w) for a, b, w in zip(graph.source, graph.target, graph.weight) if a < b}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_graph_is_the_plain_constructions(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(seed)
+    vocabulary = [f"w{i}" for i in range(int(rng.integers(3, 12)))]
+    tokens = [
+        tuple(rng.choice(vocabulary, size=int(rng.integers(0, 6))).tolist())
+        for _ in range(int(rng.integers(1, 80)))
+    ]
+    neighbours, band = int(rng.integers(1, 6)), int(rng.integers(1, 8))
+    # Small blocks, so that sources of one sentence range are cut into many.
+    monkeypatch.setattr("parknews.model.graph._Postings._PAIRS_PER_BLOCK", int(rng.integers(2, 64)))
+    graph = similarity_graph(tokens, kind="overlap", neighbours=neighbours, band=band)
+    assert _undirected(graph) == _overlap_reference(tokens, neighbours, band)
+
+
+def test_the_graph_of_a_sparse_page_with_far_apart_sentences() -> None:
+    # Two sentences in three are empty: a block of sources spans more than 2^16 sentence ids,
+    # and its pair keys more than 32 bits.
+    tokens = [("园区", "园区", f"w{i % 5}") if i % 3 == 0 else () for i in range(200_000)]
+    graph = similarity_graph(tokens, kind="overlap", neighbours=1, band=1)
+    assert _undirected(graph) == _overlap_reference(tokens, neighbours=1, band=1)
 
 
 def test_very_long_article_is_summarized_in_seconds() -> None:
