@@ -118,7 +118,7 @@ class Summarizer:
         lead_weight: float = 0.0,
         figure_weight: float = 1.0,
         title_weight: float = 1.0,
-        other_weight: float = 1.0,
+        other_weight: float = 0.5,
         fragment_weight: float = 0.3,
         mmr_lambda: float = 1.0,
         neighbours: int | None = 20,
