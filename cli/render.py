@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from parknews.model.annotate import LabeledArticle, records
+from parknews.model.annotate import LabeledArticle, records, write_jsonl
 from parknews.model.labels import SPAM
 
 if TYPE_CHECKING:
@@ -51,18 +51,6 @@ def article_table(article: LabeledArticle) -> Table:
             str(p.paragraph), label_text(p.label), f"{p.score:.2f}", Text(p.text.strip(), style=style)
         )
     return table
-
-
-# One encoder for every record: json.dumps with a non-default argument builds a new one per
-# call, a third of the cost of encoding a paragraph's record.
-_RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False)
-
-
-def write_jsonl(stream: IO[str], rows: Iterable[dict[str, Any]]) -> None:
-    encode = _RECORD_ENCODER.encode
-    for row in rows:
-        stream.write(encode(row) + "\n")
-    stream.flush()
 
 
 def write_json(stream: IO[str], obj: Any) -> None:

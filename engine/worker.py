@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from parknews.model.annotate import LabeledArticle, label_article
+from parknews.model.annotate import LabeledArticle, label_article, write_jsonl
 from parknews.model.atomic import atomic_write
 from parknews.model.classifier import ParagraphClassifier
 from parknews.model.reader import Document, InputProblem, no_text, read_documents
@@ -122,6 +122,5 @@ def write_partition(
     batch = [row for o in outcomes if o.result is not None for row in rows(o.result)]
 
     with atomic_write(target, newline="") as handle:
-        for row in batch:  # as `parknews classify -f jsonl` writes them
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        write_jsonl(handle, batch)  # as `parknews classify -f jsonl` writes them
     return PartDone(len(batch), problems, warnings)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import IO, Any, overload
 
 from .classifier import ParagraphClassifier, score_dict
 from .decode import Origin
 from .reader import Document
 from .text import paragraphs
 
-__all__ = ["LabeledArticle", "LabeledParagraph", "label_article", "origin", "records"]
+__all__ = ["LabeledArticle", "LabeledParagraph", "label_article", "origin", "records", "write_jsonl"]
 
 
 @dataclass(frozen=True, init=False)
@@ -111,6 +112,19 @@ def records(article: LabeledArticle) -> Iterator[dict[str, Any]]:
             "encoding": article.encoding,
             **extra,
         }
+
+
+# One encoder for every record: json.dumps with a non-default argument builds a new one per
+# call, a third of the cost of encoding a paragraph's record.
+_RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def write_jsonl(stream: IO[str], rows: Iterable[dict[str, Any]]) -> None:
+    """``rows`` as JSON Lines, non-ASCII kept: every JSONL output of parknews, in one process or many."""
+    encode = _RECORD_ENCODER.encode
+    for row in rows:
+        stream.write(encode(row) + "\n")
+    stream.flush()
 
 
 def origin(article: LabeledArticle) -> dict[str, Any]:
