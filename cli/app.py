@@ -65,4 +65,5 @@ def _main(
 
 def main() -> None:
     # The name users type, also under `python -m parknews`.
-    app(prog_name="parknews")
+    with pipes.output_errors():
+        app(prog_name="parknews")

@@ -75,7 +75,7 @@ def classify(
 
     Example: [bold]parknews classify crawl.jsonl.gz --text-field content --id-field url -f jsonl[/]
     """
-    from parknews.engine.processes import label_in_processes
+    from parknews.engine.processes import label_in_processes, usable_jobs
 
     paths = input_paths(paths)
     record_fields = fields(text_field, html_field, id_field, date_field)
@@ -104,6 +104,8 @@ def classify(
         return
     if scheduler is not None or out_dir is not None:
         raise fail("--scheduler and --out go with --engine dask", code=2)
+    if usable_jobs(jobs) < jobs:
+        warn(f"--jobs {jobs}: only {usable_jobs(jobs)} CPU(s) here; running {usable_jobs(jobs)} workers")
     model = load(model_dir)
     utf8_stdout(table=fmt is OutputFormat.table)
     extra = ("record", "id", "date") if any_export(paths, record_fields) else ()

@@ -1,9 +1,14 @@
-"""A closed pipe ends the command quietly with exit 0, as ``head`` users expect."""
+"""A closed pipe ends the command quietly with exit 0, as ``head`` users expect; any other
+failure to write standard output (a full disk, a closed descriptor) is one line and exit 1."""
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import typer
@@ -67,3 +72,44 @@ class QuietPipeGroup(TyperGroup):
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(0) from None
+
+
+# What writing standard output can fail with, beside a closed pipe: a full disk or quota,
+# a file grown past its limit, an I/O error, a descriptor the shell closed (``>&-``).
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF})
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Standard output when the shell closed it: writing is an error, not output lost in silence."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+@contextmanager
+def output_errors() -> Iterator[None]:
+    """Run the command line; a failure to write its output becomes one line on stderr and exit 1.
+
+    The output still buffered is written before leaving, so that its error is reported here
+    rather than as Python's "Exception ignored" at exit (status 120).
+    """
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
+    try:
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        raise SystemExit(0) from None
+    except OSError as exc:
+        if exc.filename is not None or exc.errno not in _WRITE_ERRORS:
+            raise  # not standard output's: a bug to see whole
+        _silence_stdout()
+        from .common import fail
+
+        raise SystemExit(fail(f"cannot write the output: {exc.strerror or exc}").exit_code) from None

@@ -17,6 +17,8 @@ a module-level function.
 from __future__ import annotations
 
 import dataclasses
+import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -31,7 +33,7 @@ from parknews.model.text import paragraphs
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-__all__ = ["label_in_processes"]
+__all__ = ["label_in_processes", "usable_jobs"]
 
 CHUNK_CHARS = 50_000
 _CHUNK_DOCUMENTS = 64
@@ -50,9 +52,47 @@ Finish = Callable[[LabeledArticle], Any]
 _WORKER_MODEL: ParagraphClassifier | None = None
 
 
-def _start_worker(model: ParagraphClassifier) -> None:
+def usable_jobs(jobs: int) -> int:
+    """``jobs`` capped at the CPUs this process may run on.
+
+    Labeling is CPU-bound, so a worker beyond the CPUs only costs memory; and the pool
+    forks every worker at once, so ``--jobs 100000`` forked until the machine ran out of it.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(jobs, cpus))
+
+
+def _start_worker(model: ParagraphClassifier, parent: int) -> None:
     global _WORKER_MODEL
     _WORKER_MODEL = model
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when its parent dies without shutting the pool down.
+
+    A parent killed outright (``kill``, ``kill -9``, the out-of-memory killer) left its
+    workers waiting for work forever: each holds a copy of the queue's writing end, so
+    it never sees the queue close. Linux can send the worker a signal instead.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # no usable libc: the old behaviour, nothing worse
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _label_unit(items: list[Item], finish: Finish | None, chunk_chars: int) -> list[tuple[Read | None, Any]]:
@@ -133,6 +173,7 @@ def label_in_processes(
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
+    jobs = usable_jobs(jobs)
     if jobs == 1:
         yield from _label_here(model, (_read(item) for item in items), finish, chunk_chars)
         return
@@ -162,7 +203,7 @@ def _label_in_pool(
     units = _chunks(items, _UNIT_CHUNKS * chunk_chars, _UNIT_CHUNKS * _CHUNK_DOCUMENTS)
     try:
         with ProcessPoolExecutor(
-            jobs, mp_context=context, initializer=_start_worker, initargs=(model,)
+            jobs, mp_context=context, initializer=_start_worker, initargs=(model, os.getpid())
         ) as pool:
             pending: deque[tuple[list[Item], Future[list[tuple[Read | None, Any]]]]] = deque()
             for unit in units:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import gzip
 import io
 import sys
@@ -238,6 +239,8 @@ class _Prefixed(io.RawIOBase):
 def open_input(name: str, stdin: BinaryIO | None = None) -> Iterator[BinaryIO]:
     """A binary stream of the input ``name`` (``-``: stdin), gunzipped on the fly if it is gzip data."""
     with contextlib.ExitStack() as stack:
+        if name == STDIN and stdin is None and sys.stdin is None:  # the shell closed it: `<&-`
+            raise OSError(errno.EBADF, "it is closed")
         raw: BinaryIO = (
             (stdin or sys.stdin.buffer) if name == STDIN else stack.enter_context(open(name, "rb"))
         )
