@@ -18,6 +18,7 @@ import codecs
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -95,8 +96,41 @@ class _BadRecord(Exception):
         self.missing = missing
 
 
+_NOT_JSONL = "NUL bytes: binary data or UTF-16/32 text, not JSON Lines (UTF-8)"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(record: dict[str, Any], where: str) -> tuple[dict[str, Any], str | None]:
+    """``record`` with each lone surrogate in its strings read as U+FFFD, and a warning if any was.
+
+    JSON may escape half of a UTF-16 pair (``"\\ud800"``): that is no character, no UTF-8
+    output can hold it, and text converters refuse it. Like a broken UTF-8 byte in a text
+    file, it is shown as U+FFFD and named.
+    """
+    broken = 0
+
+    def whole(value: Any) -> Any:
+        nonlocal broken
+        if isinstance(value, str) and _SURROGATE.search(value):
+            value, n = _SURROGATE.subn("\ufffd", value)
+            broken += n
+        return value
+
+    repaired = {whole(key): whole(value) for key, value in record.items()}
+    if not broken:
+        return record, None
+    return repaired, f"{where}: {broken} lone surrogate(s) (half of a UTF-16 pair) read as U+FFFD (\ufffd)"
+
+
 def _document(
-    record: Mapping[str, Any], *, name: str, line: int, fields: RecordFields, input: str, encoding: str
+    record: Mapping[str, Any],
+    *,
+    name: str,
+    line: int,
+    fields: RecordFields,
+    input: str,
+    encoding: str,
+    warning: str | None = None,
 ) -> Document:
     from .html import blocks_text, html_blocks, looks_like_html
 
@@ -130,6 +164,7 @@ def _document(
         name=name,
         text=text,
         encoding=encoding,
+        warning=warning,
         input="html" if as_html else "text",
         record=line,
         id=_scalar(id_value),
@@ -154,13 +189,26 @@ def read_records(
             stream = handle if isinstance(handle, io.BufferedIOBase) else io.BufferedReader(handle)  # type: ignore[arg-type,type-var]
             if kind == "sniff":
                 kind = "jsonl" if stream.peek(1)[:64].lstrip()[:1] in (b"{", b"") else "csv"  # type: ignore[attr-defined,union-attr]
+            if kind == "jsonl" and b"\x00" in stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]:  # type: ignore[attr-defined,union-attr]
+                # Not one warning a line for a picture or UTF-16 text named .jsonl.
+                yield InputProblem(name, f"{shown}: {_NOT_JSONL}; the file is skipped")
+                return
             rows = _jsonl_rows(stream, shown) if kind == "jsonl" else _csv_rows(stream, shown)
             for line, row, encoding in rows:
                 if isinstance(row, str):
                     yield InputProblem(name, f"{shown}:{line}: {row}")
                     continue
+                row, warning = _whole_characters(row, f"{shown}:{line}")
                 try:
-                    yield _document(row, name=name, line=line, fields=fields, input=input, encoding=encoding)
+                    yield _document(
+                        row,
+                        name=name,
+                        line=line,
+                        fields=fields,
+                        input=input,
+                        encoding=encoding,
+                        warning=warning,
+                    )
                 except _BadRecord as exc:
                     if kind == "csv" and exc.missing:  # every row has the same columns: say it once
                         yield InputProblem(name, f"{shown}: {exc} among the columns {', '.join(row)}")

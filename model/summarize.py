@@ -26,7 +26,7 @@ import numpy as np
 
 from .graph import SIMILARITIES, SentenceGraph, pagerank, similarity_graph
 from .keywords import content_words, idf_table, keywords
-from .labels import OTHER, SPAM
+from .labels import OTHER, SPAM, TOPICS
 from .reader import no_text
 from .sentences import ends_sentence, sentences_of
 from .text import normalize
@@ -244,6 +244,9 @@ class Summarizer:
             raise ValueError(f"{len(lines)} lines but {len(labels)} labels")
         if topic == SPAM:
             raise ValueError("spam paragraphs are never summarized")
+        if topic is not None and topic not in TOPICS:
+            # A misspelt topic would read as an article that says nothing on it.
+            raise ValueError(f"unknown topic {topic!r}: expected one of {', '.join(TOPICS)}")
         content = [i for i, label in enumerate(labels) if label != SPAM and lines[i].strip()]
         title: int | None = None
         if len(content) > 1 and not any(ends_sentence(s) for s in sentences_of(lines[content[0]])):
@@ -341,13 +344,13 @@ def summarize_article(
     note = None
     if not chosen:
         if not paras:
-            note = no_text(article.file)
+            note = no_text(article.where)
         elif all(p.label == SPAM for p in paras):
-            note = f"{article.file}: every paragraph is page furniture (spam); nothing to summarize"
+            note = f"{article.where}: every paragraph is page furniture (spam); nothing to summarize"
         elif topic is not None:
-            note = f"{article.file}: the article says nothing on {topic}"
+            note = f"{article.where}: the article says nothing on {topic}"
         else:
-            note = f"{article.file}: no sentences to summarize"
+            note = f"{article.where}: no sentences to summarize"
     # Shift paragraph numbers to the article's own (they match `parknews classify`).
     shifted = tuple(
         SummarySentence(s.text, s.original, paras[s.paragraph].paragraph, s.score) for s in chosen

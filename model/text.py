@@ -70,9 +70,18 @@ class _Converter:
 _T2S = _Converter()
 
 
+_SURROGATES = re.compile("([\ud800-\udfff]+)")
+
+
 def to_simplified(text: str) -> str:
     """Convert traditional script to simplified (OpenCC ``t2s``)."""
-    return _T2S.convert(text)
+    try:
+        return _T2S.convert(text)
+    except UnicodeEncodeError:
+        # Lone surrogates (text decoded with surrogateescape, or JSON's "\ud800") are no
+        # characters and OpenCC refuses the whole string: convert the text around them.
+        parts = _SURROGATES.split(text)
+        return "".join(part if i % 2 else _T2S.convert(part) for i, part in enumerate(parts))
 
 
 @lru_cache(maxsize=65536)

@@ -69,7 +69,13 @@ def _document(text: TextLike) -> Document:
     if isinstance(text, bytes):
         raise TypeError("classify, summarize and explain take text (str), not bytes: decode it first")
     if not isinstance(text, str):
-        text = "\n".join(text)
+        try:
+            text = "\n".join(text)
+        except TypeError:  # None, a number, lines that are not all str
+            what = "lines that are not all str" if isinstance(text, Iterable) else type(text).__name__
+            raise TypeError(
+                f"classify, summarize and explain take text (str) or its lines, not {what}"
+            ) from None
     return Document(name="<text>", text=text, encoding="utf-8")
 
 
