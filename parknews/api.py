@@ -72,9 +72,9 @@ def _document(text: TextLike) -> Document:
         try:
             text = "\n".join(text)
         except TypeError:  # None, a number, lines that are not all str
-            what = "lines that are not all str" if isinstance(text, Iterable) else type(text).__name__
+            wrong = "a line that is not a str" if isinstance(text, Iterable) else type(text).__name__
             raise TypeError(
-                f"classify, summarize and explain take text (str) or its lines, not {what}"
+                f"classify, summarize and explain take text (str) or its lines, not {wrong}"
             ) from None
     return Document(name="<text>", text=text, encoding="utf-8")
 
