@@ -8,6 +8,7 @@ into its text blocks by ``html.py``, and a crawl export streams its records thro
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -69,13 +70,29 @@ def expand(paths: Sequence[str]) -> Iterator[str | InputProblem]:
 def _expand_one(raw: str) -> list[str | InputProblem]:
     path = Path(raw)
     if path.is_dir():
-        found = sorted(_article_files(path))
-        if not found:
+        found, unlisted = _article_files(path)
+        if unlisted and unlisted[0].filename == str(path):
+            raise unlisted[0]  # the folder itself could not be listed
+        # A sub-folder that cannot be listed is named where its files would have been.
+        skipped = [
+            (
+                Path(exc.filename),
+                InputProblem(exc.filename, f"{exc.filename}: cannot read ({exc.strerror or exc})"),
+            )
+            for exc in unlisted
+        ]
+        if not found and not skipped:
             return [InputProblem(raw, f"{raw}: folder holds no .txt, .html, .jsonl or .csv files")]
-        return [str(p) for p in found]
+        listed = sorted([(p, str(p)) for p in found] + skipped, key=lambda pair: pair[0])
+        return [item for _, item in listed]
     if path.exists():
         return [raw]
     if path.is_symlink():
+        try:
+            path.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return [InputProblem(raw, f"{raw}: symbolic link loop")]
         return [InputProblem(raw, f"{raw}: broken symbolic link (to {os.readlink(path)})")]
     return [InputProblem(raw, f"{raw}: no such file or folder")]
 
@@ -90,19 +107,20 @@ def _listed(filename: str) -> bool:
     return lower.removesuffix(".gz").endswith(FOLDER_SUFFIXES)
 
 
-def _article_files(folder: Path) -> Iterator[Path]:
-    """Every file under ``folder``, sub-folders included, whose name ``_listed`` accepts.
+def _article_files(folder: Path) -> tuple[list[Path], list[OSError]]:
+    """Every file under ``folder``, sub-folders included, whose name ``_listed`` accepts, and
+    the error of each folder that could not be listed (the first is ``folder``'s own, if it).
 
     Symbolic links to folders are not followed (no loops); links to files are read.
     """
+    found: list[Path] = []
     problems: list[OSError] = []
     for root, _dirs, files in os.walk(folder, onerror=problems.append):
         for name in files:
             candidate = Path(root, name)
             if _listed(name) and candidate.is_file():
-                yield candidate
-    if problems and problems[0].filename == str(folder):
-        raise problems[0]  # the folder itself could not be listed
+                found.append(candidate)
+    return found, problems
 
 
 def _read_bytes(name: str, shown: str, stdin: BinaryIO | None) -> bytes:
