@@ -148,6 +148,8 @@ def _swap_into_place(staging: Path, target: Path) -> None:
 
 def _read_manifest(root: Path) -> dict[str, Any]:
     path = root / _MANIFEST
+    if root.is_file():
+        raise ModelError(f"{root} is a file, not a model directory")
     if not root.is_dir():
         raise ModelError(f"no model directory at {root} (train one with `parknews train`)")
     if not path.is_file():
@@ -156,12 +158,17 @@ def _read_manifest(root: Path) -> dict[str, Any]:
         manifest = json.loads(path.read_text("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"{path} is damaged: {exc}") from None
+    except OSError as exc:
+        raise ModelError(f"cannot read {path}: {exc.strerror or exc}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ModelError(f"{path} is not a parknews model manifest")
-    if manifest.get("format_version") not in _READABLE_VERSIONS:
+    version = manifest.get("format_version")
+    # `true == 1` in Python: a damaged manifest must not pass for format 1.
+    if isinstance(version, bool) or not isinstance(version, int) or version not in _READABLE_VERSIONS:
+        readable = ", ".join(map(str, _READABLE_VERSIONS[:-1])) + f" and {_READABLE_VERSIONS[-1]}"
         raise ModelError(
-            f"{root} has model format {manifest.get('format_version')!r}; this parknews reads "
-            f"formats {' and '.join(map(str, _READABLE_VERSIONS))}: retrain it with `parknews train`"
+            f"{root} has model format {version!r}; this parknews reads "
+            f"formats {readable}: retrain it with `parknews train`"
         )
     if manifest.get("features_version") != FEATURES_VERSION:
         raise ModelError(
