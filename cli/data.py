@@ -98,12 +98,17 @@ def variants(
         dataset = load_dataset(data).filter(sources=["authored"])
     except ParknewsError as exc:
         raise fail(str(exc)) from None
-    out_file.parent.mkdir(parents=True, exist_ok=True)
     count = 0
-    with atomic_write(out_file) as handle:
-        for record in make_variants(dataset.articles, every=every):
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-            count += 1
+    try:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(out_file) as handle:
+            for record in make_variants(dataset.articles, every=every):
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+    except FileExistsError:  # mkdir met a file where the path needs a folder
+        raise fail(f"cannot write {out_file}: a file stands where its folder should be") from None
+    except OSError as exc:
+        raise fail(f"cannot write {out_file}: {exc.strerror or exc}") from None
     err.print(f"{count} variant paragraphs written to {out_file}")
 
 
