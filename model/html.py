@@ -29,7 +29,7 @@ import codecs
 import re
 from collections.abc import Iterable
 
-__all__ = ["blocks_text", "declared_charset", "html_blocks", "looks_like_html"]
+__all__ = ["blocks_text", "declared_charset", "html_blocks", "looks_like_html", "page_blocks"]
 
 # Blocks start a new line; everything else (a, span, strong, font, td, ...) flows inline.
 _BLOCKS = frozenset(
@@ -267,21 +267,32 @@ def _walk(root: object, lines: _Lines) -> None:
 
 def html_blocks(markup: str) -> list[str]:
     """The visible text blocks of an HTML page or fragment, one line each, in reading order."""
+    return page_blocks(markup)[0]
+
+
+def page_blocks(markup: str) -> tuple[list[str], str | None]:
+    """``html_blocks``, and what of the page could not be read (``None``: nothing was lost)."""
     from lxml import etree
     from lxml import html as lxml_html
 
     markup = _XML_DECLARATION.sub("", markup, count=1).lstrip("\ufeff")
     if not markup.strip():
-        return []
+        return [], None
+    # huge_tree: without it libxml2 silently drops text nested deeper than 255 elements.
+    parser = lxml_html.HTMLParser(huge_tree=True)
     try:
-        # huge_tree: without it libxml2 silently drops text nested deeper than 255 elements.
-        root = lxml_html.document_fromstring(markup, parser=lxml_html.HTMLParser(huge_tree=True))
+        root = lxml_html.document_fromstring(markup, parser=parser)
     except (etree.ParserError, ValueError):  # nothing but comments or white space
-        return []
+        return [], None
     lines = _Lines()
     _walk(root, lines)
     lines.end()
-    return lines.lines
+    # Even so it stops at 2,048 (a page of unclosed tags gets there): say so, not lose it in silence.
+    deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+    return lines.lines, _TOO_DEEP if deep else None
+
+
+_TOO_DEEP = "elements nested too deep for the HTML parser (unclosed tags?): the text below that depth is lost"
 
 
 def blocks_text(blocks: Iterable[str]) -> str:

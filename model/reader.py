@@ -214,10 +214,12 @@ def _read_file(item: str, shown: str, stdin: BinaryIO | None, input: str) -> Doc
     try:
         data = _read_bytes(item, shown, stdin)
         if input == "html" or (input == "auto" and _sniff_html(data)):
-            from .html import blocks_text, html_blocks
+            from .html import blocks_text, page_blocks
 
             markup, encoding, warning = decode_html(data, shown)
-            text, kind_read = blocks_text(html_blocks(markup)), "html"
+            blocks, lost = page_blocks(markup)
+            text, kind_read = blocks_text(blocks), "html"
+            warning = _joined(warning, lost and f"{shown}: {lost}")
         else:
             text, encoding, warning = decode_text(data, shown)
             kind_read = "text"
@@ -226,6 +228,11 @@ def _read_file(item: str, shown: str, stdin: BinaryIO | None, input: str) -> Doc
     except OSError as exc:
         return InputProblem(item, f"{shown}: cannot read ({exc.strerror or exc})")
     return Document(name=item, text=text, encoding=encoding, warning=warning, input=kind_read)
+
+
+def _joined(*warnings: str | None) -> str | None:
+    """Warnings about one input, as the one line a ``Document`` carries."""
+    return "; ".join(w for w in warnings if w) or None
 
 
 INPUT_KINDS = ("text", "html", "auto")

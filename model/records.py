@@ -132,7 +132,7 @@ def _document(
     encoding: str,
     warning: str | None = None,
 ) -> Document:
-    from .html import blocks_text, html_blocks, looks_like_html
+    from .html import blocks_text, looks_like_html, page_blocks
 
     html_key, html_value = (fields.html, record.get(fields.html)) if fields.html is not None else (None, None)
     text_key, text_value = (None, None)
@@ -156,7 +156,13 @@ def _document(
     if not isinstance(value, str):
         raise _BadRecord(f"field {key!r} is {type(value).__name__}, not text")
     as_html = html_key is not None or input == "html" or (input == "auto" and looks_like_html(value))
-    text = blocks_text(html_blocks(value)) if as_html else value
+    text = value
+    if as_html:
+        blocks, lost = page_blocks(value)
+        text = blocks_text(blocks)
+        if lost:
+            where = f"{'standard input' if name == STDIN else name}:{line}"
+            warning = "; ".join(w for w in (warning, f"{where}: {lost}") if w)
     _, id_value = _pick(record, fields.id, ID_FIELDS)
     _, date_value = _pick(record, fields.date, DATE_FIELDS)
     _, title_value = _pick(record, fields.title, TITLE_FIELDS)
