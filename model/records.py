@@ -200,7 +200,9 @@ def read_records(
                 yield InputProblem(name, f"{shown}: {_NOT_JSONL}; the file is skipped")
                 return
             rows = _jsonl_rows(stream, shown) if kind == "jsonl" else _csv_rows(stream, shown)
+            empty = True
             for line, row, encoding in rows:
+                empty = False
                 if isinstance(row, str):
                     yield InputProblem(name, f"{shown}:{line}: {row}")
                     continue
@@ -220,6 +222,8 @@ def read_records(
                         yield InputProblem(name, f"{shown}: {exc} among the columns {', '.join(row)}")
                         return
                     yield InputProblem(name, f"{shown}:{line}: {exc}")
+            if empty:  # an export with no record reads as an empty file does: a warning, not a failure
+                yield Document(name=name, text="", encoding="utf-8")
     except GZIP_ERRORS as exc:
         yield InputProblem(name, f"{shown}:{line + 1}: damaged gzip data from here on ({exc})")
     except UnicodeDecodeError as exc:
