@@ -79,8 +79,10 @@ def _vocabulary(block: TermBlock | None) -> str | list[str] | None:
 
 
 def check_replaceable(directory: str | os.PathLike[str]) -> None:
-    """Refuse a target that holds anything but a model: replacing it would delete the user's files."""
+    """Refuse a target that holds anything but a model (replacing it would delete the user's
+    files), or where no model can be written: said before the minutes of fitting, not after."""
     target = Path(directory)
+    _check_writable(target.parent)
     if not target.exists():
         return
     if not target.is_dir():
@@ -91,6 +93,18 @@ def check_replaceable(directory: str | os.PathLike[str]) -> None:
         raise ModelError(
             f"{target} holds files that are not a parknews model ({shown}): refusing to replace it"
         )
+
+
+def _check_writable(parent: Path) -> None:
+    """Whether a folder can be made in ``parent`` (or its nearest existing ancestor, where
+    ``save_model`` would create the rest): by making one, the only test that does not guess."""
+    existing = parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    try:
+        Path(tempfile.mkdtemp(prefix=".parknews-check-", dir=existing)).rmdir()
+    except OSError as exc:
+        raise ModelError(f"cannot write a model in {parent}: {exc.strerror or exc}") from None
 
 
 def save_model(model: ParagraphClassifier, directory: str | os.PathLike[str]) -> Path:
