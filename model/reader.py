@@ -74,7 +74,7 @@ def _expand_one(raw: str) -> list[str | InputProblem]:
         if unlisted and unlisted[0].filename == str(path):
             raise unlisted[0]  # the folder itself could not be listed
         # A sub-folder that cannot be listed is named where its files would have been.
-        skipped = [
+        skipped: list[tuple[Path, str | InputProblem]] = [
             (
                 Path(exc.filename),
                 InputProblem(exc.filename, f"{exc.filename}: cannot read ({exc.strerror or exc})"),
@@ -83,7 +83,7 @@ def _expand_one(raw: str) -> list[str | InputProblem]:
         ]
         if not found and not skipped:
             return [InputProblem(raw, f"{raw}: folder holds no .txt, .html, .jsonl or .csv files")]
-        listed = sorted([(p, str(p)) for p in found] + skipped, key=lambda pair: pair[0])
+        listed = sorted([*((p, str(p)) for p in found), *skipped], key=lambda pair: pair[0])
         return [item for _, item in listed]
     if path.exists():
         return [raw]
