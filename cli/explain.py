@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
@@ -160,6 +161,8 @@ def explain(
     from parknews.model.text import paragraphs
 
     (path,) = input_paths([path] if path is not None else None)
+    if os.path.isdir(path):  # its first file would be explained, whichever that is
+        raise fail(f"{path} is a folder: explain reads one article (a file, or - for stdin)", code=2)
     record_fields = fields(text_field, html_field, id_field, None)
     model = load(model_dir)
     document = None

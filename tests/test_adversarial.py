@@ -385,3 +385,21 @@ def test_the_api_says_what_it_takes(small_model: Path) -> None:
     # A misspelt topic read as an article that says nothing on it.
     with pytest.raises(ValueError, match="unknown topic 'talents': expected one of recruitment, "):
         parknews.summarize("园区人才公寓交付。", topic="talents", model=small_model)
+
+
+def test_gold_summaries_that_are_not_utf8_are_one_line(small_data: Path, tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(PNG)
+    result = runner.invoke(app, ["evaluate-summaries", "--data", str(small_data), "--gold", str(gold)])
+    assert result.exit_code == 1  # was a UnicodeDecodeError traceback
+    assert result.stderr.splitlines() == [
+        f"error: {gold}:1: not UTF-8 text (byte 0); JSONL files must be UTF-8"
+    ]
+
+
+def test_explain_refuses_a_folder_rather_than_pick_a_file(small_model: Path) -> None:
+    result = cli("explain", str(SEEDS_DIR), "-p", "0", model=small_model)
+    assert result.exit_code == 2  # it explained the folder's first file, whichever that was
+    assert result.stderr.splitlines() == [
+        f"error: {SEEDS_DIR} is a folder: explain reads one article (a file, or - for stdin)"
+    ]

@@ -25,9 +25,15 @@ def read_gold(path: str | os.PathLike[str]) -> tuple[dict[str, tuple[str, list[s
     found (one message per bad line)."""
     path = Path(path)
     try:
-        lines = path.read_text("utf-8-sig").splitlines()
+        data = path.read_bytes()
+        lines = data.decode("utf-8-sig").splitlines()
     except OSError as exc:
         raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:  # as the labeled data says it (training/dataset.py)
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"{path}:{line}: not UTF-8 text (byte {exc.start}); JSONL files must be UTF-8"
+        ) from None
     gold: dict[str, tuple[str, list[str]]] = {}
     problems: list[str] = []
     for number, raw in enumerate(lines, 1):
