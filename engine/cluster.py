@@ -82,6 +82,14 @@ def connect(scheduler: str | None, *, timeout: float = CONNECT_TIMEOUT_S) -> Ite
         ):
             yield client
         return
+    from distributed.comm import get_address_host_port
+
+    try:
+        # A malformed address is refused before Client(): a Client that fails on one is left
+        # half-made, and its clean-up at exit waits 20 s and prints a traceback.
+        get_address_host_port(scheduler)
+    except ValueError as exc:
+        raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
         client = distributed.Client(scheduler, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:

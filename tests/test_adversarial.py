@@ -403,3 +403,13 @@ def test_explain_refuses_a_folder_rather_than_pick_a_file(small_model: Path) -> 
     assert result.stderr.splitlines() == [
         f"error: {SEEDS_DIR} is a folder: explain reads one article (a file, or - for stdin)"
     ]
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:notaport", "127.0.0.1", "tpc://127.0.0.1:8786"])
+def test_a_malformed_scheduler_address_is_one_line(small_model: Path, address: str) -> None:
+    pytest.importorskip("distributed")
+    result = parknews("classify", str(SEED), "--engine", "dask", "--scheduler", address, model=small_model)
+    assert result.returncode == 1
+    # It was the line, then 20 s of a half-made Client's clean-up and its traceback.
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(f"error: cannot reach the Dask scheduler at {address}: ")
