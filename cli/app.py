@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from . import data, help_format, pipes
+from . import data, help_format, pipes, usage
 from .classify import classify
 from .clean import clean
 from .explain import explain
@@ -19,6 +19,7 @@ from .train import evaluate, train
 
 help_format.install()
 pipes.install()
+usage.install()
 
 # -h as well as --help, on every command and group.
 CONTEXT = {"help_option_names": ["-h", "--help"]}

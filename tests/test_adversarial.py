@@ -413,3 +413,21 @@ def test_a_malformed_scheduler_address_is_one_line(small_model: Path, address: s
     # It was the line, then 20 s of a half-made Client's clean-up and its traceback.
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1, result.stderr
     assert result.stderr.startswith(f"error: cannot reach the Dask scheduler at {address}: ")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["classify", "x.txt", "--jobs", "0"], "Invalid value for '--jobs' / '-j': Input should be greater"),
+        (["classify", "x.txt", "--jbos", "2"], "No such option: --jbos"),
+        (["summarize", "x.txt", "--topic", "spam"], "Invalid value for '--topic' / '-t': "),
+        (["explain", "x.txt"], "Missing option '--paragraph' / '-p'."),
+    ],
+    ids=["bad-value", "unknown-option", "bad-choice", "missing-option"],
+)
+def test_a_usage_error_is_one_line_with_the_hint(args: list[str], message: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    # Was the usage, a hint and the message in a box 80 columns wide, broken across lines.
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {message}") and line.endswith(f" (see 'parknews {args[0]} -h')"), line
