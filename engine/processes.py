@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -68,6 +69,9 @@ def usable_jobs(jobs: int) -> int:
 def _start_worker(model: ParagraphClassifier, parent: int) -> None:
     global _WORKER_MODEL
     _WORKER_MODEL = model
+    # Ctrl-C reaches the workers too: they end without a KeyboardInterrupt traceback each,
+    # and the parent reports the interruption.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     _die_with(parent)
 
 
@@ -81,7 +85,6 @@ def _die_with(parent: int) -> None:
     if not sys.platform.startswith("linux"):
         return
     import ctypes
-    import signal
 
     try:
         libc = ctypes.CDLL(None, use_errno=True)

@@ -431,3 +431,31 @@ def test_a_usage_error_is_one_line_with_the_hint(args: list[str], message: str) 
     # Was the usage, a hint and the message in a box 80 columns wide, broken across lines.
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"error: {message}") and line.endswith(f" (see 'parknews {args[0]} -h')"), line
+
+
+@pytest.mark.skipif(not LINUX, reason="reads /proc for the workers")
+def test_ctrl_c_under_jobs_is_quiet(small_model: Path, tmp_path: Path) -> None:
+    if CPUS < 2:
+        pytest.skip("one CPU: --jobs 2 runs in one process")
+    fifo = tmp_path / "waiting.txt"
+    os.mkfifo(fifo)
+    argv = [sys.executable, "-m", "parknews", "classify", str(SEED), str(fifo), "--jobs", "2"]
+    process = subprocess.Popen(
+        [*argv, "-m", str(small_model)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a shell gives a foreground job
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C: the whole foreground group
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130
+    assert stderr == ""  # each worker printed its KeyboardInterrupt traceback
