@@ -26,4 +26,5 @@ def install() -> None:
     from typer import rich_utils
 
     if hasattr(rich_utils, "rich_format_error"):
-        rich_utils.rich_format_error = _one_line
+        # Typer types it with its own copy of click's exception (typer._click in recent versions).
+        rich_utils.rich_format_error = _one_line  # type: ignore[assignment]
