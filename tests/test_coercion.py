@@ -13,8 +13,9 @@ from parknews.cli.app import app
 
 pytestmark = pytest.mark.skipif(coercion.RuntimeParam is None, reason="another Typer: coercion left to it")
 
-VALUES = [None, (), "", "x", " 3", "0", "1", "2", "-1", "+2", "03", "1.5", "١", "jsonl", "JSONL", "table"]
-VALUES += ["csv", "auto", "local", "dask", "seeds", "-", "a\udcffb", ("seeds", "-"), ["x"]]
+VALUES: list[object] = [None, (), "", "x", " 3", "0", "1", "2", "-1", "+2", "03", "1.5", "١"]
+VALUES += ["jsonl", "JSONL", "table", "csv", "auto", "local", "dask", "seeds", "-", "a\udcffb"]
+VALUES += [("seeds", "-"), ["x"]]
 VALUES += [2, True, Path("seeds")]
 
 
