@@ -353,7 +353,7 @@ def worker_reference(args: argparse.Namespace) -> dict[str, Any]:
     reference = jieba.Tokenizer()
     # word_terms segments through features.cut: point it at jieba itself.
     original = features.cut
-    features.cut = reference.lcut  # type: ignore[assignment]
+    features.cut = reference.lcut
     try:
         slow = []
         for _, lines in articles:
@@ -372,7 +372,7 @@ def worker_reference(args: argparse.Namespace) -> dict[str, Any]:
             p = np.exp(z)
             slow.append(p / p.sum(axis=1, keepdims=True))
     finally:
-        features.cut = original  # type: ignore[assignment]
+        features.cut = original
     a, b = np.vstack(fast), np.vstack(slow)
     return {
         "paragraphs": len(a),
