@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             profiler.runcall(cli)
     stats = pstats.Stats(profiler)
     totals: dict[str, float] = {}
+    # Stats.stats is documented only in pstats' source, so typeshed's stub leaves it out.
     for key, (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
         stage = stage_of(key)
         totals[stage] = totals.get(stage, 0.0) + own

@@ -10,9 +10,10 @@ import argparse
 import dataclasses
 import logging
 import sys
+from collections.abc import Callable
 from typing import Any
 
-from anchors import ANCHORS, jieba_loop
+from anchors import ANCHORS, Summarize, jieba_loop
 from corpus import SEED, corpus, labeled_articles, write_corpus
 from measure import Plan, best_of, env_with, load_model_for, parknews_argv, run_child, worker
 from report import Report, rate
@@ -175,6 +176,7 @@ def _bytecode_compiled() -> bool:
     roots = {Path(parknews.__file__).parent}
     for name in ("cli", "engine", "model", "training", "artifacts"):
         module = __import__(f"parknews.{name}", fromlist=["__file__"])
+        assert module.__file__ is not None, name  # a regular package: it has an __init__.py
         roots.add(Path(module.__file__).parent)
     return all(compileall.compile_dir(str(root), quiet=2, maxlevels=0) for root in sorted(roots))
 
@@ -351,7 +353,7 @@ def worker_reference(args: argparse.Namespace) -> dict[str, Any]:
     reference = jieba.Tokenizer()
     # word_terms segments through features.cut: point it at jieba itself.
     original = features.cut
-    features.cut = reference.lcut  # type: ignore[assignment]
+    features.cut = reference.lcut
     try:
         slow = []
         for _, lines in articles:
@@ -370,13 +372,18 @@ def worker_reference(args: argparse.Namespace) -> dict[str, Any]:
             p = np.exp(z)
             slow.append(p / p.sum(axis=1, keepdims=True))
     finally:
-        features.cut = original  # type: ignore[assignment]
+        features.cut = original
     a, b = np.vstack(fast), np.vstack(slow)
     return {
         "paragraphs": len(a),
         "same_labels": int((a.argmax(axis=1) == b.argmax(axis=1)).sum()),
         "max_abs_diff": float(np.abs(a - b).max()),
     }
+
+
+def _each(fn: Summarize, texts: list[str]) -> Callable[[], list[Any]]:
+    """``fn`` over every text, as one call for ``best_of``."""
+    return lambda: [fn(t) for t in texts]
 
 
 def worker_summarize(args: argparse.Namespace) -> dict[str, Any]:
@@ -412,5 +419,5 @@ def worker_summarize(args: argparse.Namespace) -> dict[str, Any]:
             result[anchor.name] = None
             continue
         fn(texts[0])  # dictionaries and models load outside the timing
-        result[anchor.name] = len(texts) / best_of(1, lambda fn=fn: [fn(t) for t in texts])
+        result[anchor.name] = len(texts) / best_of(1, _each(fn, texts))
     return result

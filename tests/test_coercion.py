@@ -13,12 +13,14 @@ from parknews.cli.app import app
 
 pytestmark = pytest.mark.skipif(coercion.RuntimeParam is None, reason="another Typer: coercion left to it")
 
-VALUES = [None, (), "", "x", " 3", "0", "1", "2", "-1", "+2", "03", "1.5", "١", "jsonl", "JSONL", "table"]
-VALUES += ["csv", "auto", "local", "dask", "seeds", "-", "a\udcffb", ("seeds", "-"), ["x"]]
+VALUES: list[object] = [None, (), "", "x", " 3", "0", "1", "2", "-1", "+2", "03", "1.5", "١"]
+VALUES += ["jsonl", "JSONL", "table", "csv", "auto", "local", "dask", "seeds", "-", "a\udcffb"]
+VALUES += [("seeds", "-"), ["x"]]
 VALUES += [2, True, Path("seeds")]
 
 
 def _outcome(runtime: object, value: object, param: object, ctx: object) -> tuple[str, object]:
+    # runtime is ours or typer's private RuntimeParam (absent from other Typers): duck-typed.
     try:
         return "value", runtime.coerce(value, param=param, ctx=ctx)  # type: ignore[attr-defined]
     except Exception as exc:  # the error itself is what is compared
@@ -30,6 +32,7 @@ def test_same_value_or_same_error_as_typer(name: str) -> None:
     from typer._coercion import build_runtime_param
 
     group = typer.main.get_command(app)
+    # Typed as a plain Command; the app is a group. What follows uses Typer's private attributes.
     command = group.commands[name]  # type: ignore[attr-defined]
     ctx = command.context_class(command, info_name=name)
     coercion.plain(command, ctx)

@@ -27,6 +27,18 @@ PAGES = sorted(p for p in HTML_DIR.iterdir() if p.suffix in (".html", ".htm"))
 BUNDLED = ROOT / "artifacts" / "model"
 
 
+def _document(item: Document | InputProblem) -> Document:
+    """``item``, read as an article (what the test expects of it)."""
+    assert isinstance(item, Document), item
+    return item
+
+
+def _problem(item: Document | InputProblem) -> InputProblem:
+    """``item``, refused with a message (what the test expects of it)."""
+    assert isinstance(item, InputProblem), item
+    return item
+
+
 def gold_lines(page: Path) -> list[tuple[str, str]]:
     """(kind, text) of each line of the page's plain-text scrape: C content, F furniture."""
     rows = (page.with_suffix(".lines")).read_text("utf-8").splitlines()
@@ -87,11 +99,11 @@ def test_utf8_wins_over_a_stale_meta_charset_and_a_wrong_one_is_named() -> None:
 def test_html_is_detected_by_content_not_by_name(tmp_path: Path) -> None:
     saved = tmp_path / "page.txt"
     saved.write_text("<!DOCTYPE html><html><body><p>园区签约。</p></body></html>", "utf-8")
-    assert next(read_documents([str(saved)], input="auto")).text == "园区签约。"
-    assert next(read_documents([str(saved)], input="text")).text.startswith("<!DOCTYPE")
+    assert _document(next(read_documents([str(saved)], input="auto"))).text == "园区签约。"
+    assert _document(next(read_documents([str(saved)], input="text"))).text.startswith("<!DOCTYPE")
     forced = tmp_path / "x.dat"
     forced.write_text("园区签约。<br>项目开工。", "utf-8")
-    assert next(read_documents([str(forced)], input="html")).text == "园区签约。\n项目开工。"
+    assert _document(next(read_documents([str(forced)], input="html"))).text == "园区签约。\n项目开工。"
     assert looks_like_html("  <!-- saved --> <div class=a>x</div>")
     assert not looks_like_html("园区举办招聘会，<span>标签在句中。")
     assert not looks_like_html("<<开发区报>>头版")
@@ -116,7 +128,8 @@ def test_html_content_gets_content_labels_and_furniture_spam_as_plain_text_does(
     html_markup_lines = 0
     for page in PAGES:
         gold = gold_lines(page)
-        (doc,) = read_documents([str(page)], input="auto")
+        (item,) = read_documents([str(page)], input="auto")
+        doc = _document(item)
         plain = Document(name="plain", text="\n".join(t for _, t in gold), encoding="utf-8")
         for name, article in (
             ("html", label_article(bundled, doc)),
@@ -130,7 +143,7 @@ def test_html_content_gets_content_labels_and_furniture_spam_as_plain_text_does(
                 else:
                     c[2] += p.label == "spam"
                     c[3] += 1
-        as_text = label_article(bundled, next(read_documents([str(page)], input="text")))
+        as_text = label_article(bundled, _document(next(read_documents([str(page)], input="text"))))
         markup_lines += sum("<" in p.text and ">" in p.text for p in as_text.paragraphs)
         html_markup_lines += sum(bool(re.search(r"<[a-z/!]", line)) for line in doc.text.splitlines())
     html_content = counts["html"][0] / counts["html"][1]
@@ -211,10 +224,11 @@ def test_named_fields_and_a_missing_one(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "c.jsonl", rows, broken=False)
     fields = RecordFields(text="body_text", id="link", date="day")
     items = list(read_documents([str(path)], fields=fields))
-    assert (items[0].id, items[0].date, items[0].text) == ("u1", "2024-01-02", "园区签约。")
-    assert items[1].message == f"{path}:2: no field 'body_text'"
+    first = _document(items[0])
+    assert (first.id, first.date, first.text) == ("u1", "2024-01-02", "园区签约。")
+    assert _problem(items[1]).message == f"{path}:2: no field 'body_text'"
     auto = list(read_documents([str(path)], fields=RecordFields()))
-    assert auto[0].message.startswith(f"{path}:1: no text field (looked for content, text, body")
+    assert _problem(auto[0]).message.startswith(f"{path}:1: no text field (looked for content, text, body")
 
 
 def test_gzip_inputs_are_read_transparently(tmp_path: Path) -> None:
@@ -223,7 +237,8 @@ def test_gzip_inputs_are_read_transparently(tmp_path: Path) -> None:
     assert [d.record for d in docs] == [1, 3, 4]
     text = tmp_path / "article.txt.gz"
     text.write_bytes(gzip.compress(ARTICLE.encode("gb18030")))
-    (doc,) = read_documents([str(text)])
+    (item,) = read_documents([str(text)])
+    doc = _document(item)
     assert (doc.text, doc.encoding) == (ARTICLE, "gb18030")
     damaged = tmp_path / "bad.txt.gz"
     damaged.write_bytes(gzip.compress(ARTICLE.encode("utf-8"))[:30])
@@ -243,13 +258,14 @@ def test_csv_exports_in_utf8_and_gbk(tmp_path: Path) -> None:
         path.write_bytes(buffer.getvalue().encode(encoding))
         items = list(read_documents([str(path)], fields=RecordFields()))
         assert [getattr(i, "id", None) for i in items] == ["u1", None, "u3"]
-        assert items[0].text == "园区签约项目。\n第二段，总投资12亿元。"
-        assert items[1].message == f"{path}:4: 4 columns where the header has 3"
-        assert items[2].record == 5
+        assert _document(items[0]).text == "园区签约项目。\n第二段，总投资12亿元。"
+        assert _problem(items[1]).message == f"{path}:4: 4 columns where the header has 3"
+        assert _document(items[2]).record == 5
     missing = tmp_path / "nocol.csv"
     missing.write_text("url,summary\nu1,园区\nu2,园区\n", "utf-8")
     items = list(read_documents([str(missing)], fields=RecordFields(text="content")))
-    assert [i.message for i in items] == [f"{missing}: no field 'content' among the columns url, summary"]
+    messages = [_problem(i).message for i in items]
+    assert messages == [f"{missing}: no field 'content' among the columns url, summary"]
 
 
 # --- the CLI ------------------------------------------------------------------------------------

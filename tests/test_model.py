@@ -11,9 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from parknews.model.classifier import ParagraphClassifier, TermBlock
 from parknews.model.errors import ModelError
 from parknews.model.features import contexts
 from parknews.model.store import load_model, save_model
+from parknews.model.terms import SavedTables
 from parknews.training.dataset import load_dataset
 from parknews.training.fit import Settings, build_pipeline, dataset_contexts, export
 
@@ -27,7 +29,7 @@ def test_round_trip_labels_every_paragraph(small_model: Path, seed_paths: list[P
     assert len(predictions) == len(lines)
     for p in predictions:
         assert abs(sum(p.scores.values()) - 1.0) < 1e-9
-        assert p.label == max(p.scores, key=p.scores.get)
+        assert p.label == max(p.scores, key=p.scores.__getitem__)
     # Furniture of seed 004 is unmistakable even for a model trained on a few articles.
     assert predictions[lines.index("1.jpg")].label == "spam"
 
@@ -132,6 +134,12 @@ def _rewrite(model_dir: Path, vocabulary: dict, format_version: int) -> None:
     (model_dir / "manifest.json").write_text(json.dumps(manifest), "utf-8")
 
 
+def _blocks(model: ParagraphClassifier) -> tuple[TermBlock, TermBlock]:
+    """The words and chars blocks of a model that has both (every model these tests train or load does)."""
+    assert model.words is not None and model.chars is not None
+    return model.words, model.chars
+
+
 def _probabilities(model_dir: Path, lines: list[str]) -> np.ndarray:
     model = load_model(model_dir)
     return np.array([[p.scores[label] for label in model.labels] for p in model.classify(lines)])
@@ -141,29 +149,30 @@ def test_vocabularies_are_saved_as_joined_strings(small_model: Path) -> None:
     vocabulary = json.loads((small_model / "vocabulary.json").read_text("utf-8"))
     assert isinstance(vocabulary["words"], str) and isinstance(vocabulary["chars"], str)
     assert json.loads((small_model / "manifest.json").read_text("utf-8"))["format_version"] == 3
-    model = load_model(small_model)
-    assert len(model.chars.terms) == len(model.chars.idf) == len(vocabulary["chars"].split("\n"))
-    assert model.words.vocabulary[model.words.terms[3]] == 3
+    words, chars = _blocks(load_model(small_model))
+    assert len(chars.terms) == len(chars.idf) == len(vocabulary["chars"].split("\n"))
+    assert words.vocabulary[words.terms[3]] == 3
 
 
 def test_a_format_1_model_loads_and_predicts_the_same(
     small_model: Path, seed_paths: list[Path], tmp_path: Path
 ) -> None:
     old = copy_model(small_model, tmp_path)
-    model = load_model(small_model)
-    _rewrite(old, {"words": list(model.words.terms), "chars": list(model.chars.terms)}, format_version=1)
+    words, chars = _blocks(load_model(small_model))
+    _rewrite(old, {"words": list(words.terms), "chars": list(chars.terms)}, format_version=1)
     lines = [line for path in seed_paths for line in path.read_text("utf-8").splitlines() if line.strip()]
     # Bit for bit: the same columns in the same order, so the same sums.
     assert np.array_equal(_probabilities(old, lines), _probabilities(small_model, lines))
-    assert list(load_model(old).chars.terms) == list(model.chars.terms)
+    assert list(_blocks(load_model(old))[1].terms) == list(chars.terms)
 
 
 def test_terms_that_cannot_be_joined_are_saved_as_a_list(small_model: Path, tmp_path: Path) -> None:
     model = load_model(small_model)
-    odd = dataclasses.replace(model.words, terms=("", "a\nb", *model.words.terms[2:]))
+    words, _ = _blocks(model)
+    odd = dataclasses.replace(words, terms=("", "a\nb", *words.terms[2:]))
     save_model(dataclasses.replace(model, words=odd), tmp_path / "odd")
     assert json.loads((tmp_path / "odd" / "vocabulary.json").read_text("utf-8"))["words"][:2] == ["", "a\nb"]
-    assert list(load_model(tmp_path / "odd").words.terms) == list(odd.terms)
+    assert list(_blocks(load_model(tmp_path / "odd"))[0].terms) == list(odd.terms)
     again = load_model(tmp_path / "odd").classify(["招商引资 项目 签约", "a b"])
     assert [p.label for p in again] == [
         p.label for p in dataclasses.replace(model, words=odd).classify(["招商引资 项目 签约", "a b"])
@@ -208,11 +217,18 @@ def test_the_look_up_tables_are_saved_and_used(small_model: Path) -> None:
         "words_table_unigrams",
     ]
     model = load_model(small_model)
-    assert model.words.tables is not None and model.words.tables.fit(model.words.terms) is not None
+    words, chars = _blocks(model)
+    assert words.tables is not None and words.tables.fit(words.terms) is not None
     # The tables read back are the ones the terms build.
-    rebuilt = dataclasses.replace(model, words=dataclasses.replace(model.words, tables=None))
-    rebuilt = dataclasses.replace(rebuilt, chars=dataclasses.replace(model.chars, tables=None))
+    rebuilt = dataclasses.replace(model, words=dataclasses.replace(words, tables=None))
+    rebuilt = dataclasses.replace(rebuilt, chars=dataclasses.replace(chars, tables=None))
     assert _same_tables(model.saved_tables(), rebuilt.saved_tables())
+
+
+def _tables(block: TermBlock) -> SavedTables:
+    """The look-up tables a loaded block carries (``store`` gives every block some)."""
+    assert block.tables is not None
+    return block.tables
 
 
 def _same_tables(a: dict, b: dict) -> bool:
@@ -227,7 +243,8 @@ def test_a_format_2_model_loads_and_predicts_the_same(
 ) -> None:
     old = copy_model(small_model, tmp_path)
     _rewrite_weights(old, lambda arrays: {k: v for k, v in arrays.items() if "_table_" not in k}, 2)
-    assert load_model(old).words.tables.fit(load_model(old).words.terms) is None
+    words = _blocks(load_model(old))[0]
+    assert _tables(words).fit(words.terms) is None  # no saved tables: they are rebuilt
     lines = _seed_lines(seed_paths)
     assert np.array_equal(_probabilities(old, lines), _probabilities(small_model, lines))
 
@@ -262,7 +279,9 @@ def test_look_up_tables_that_are_not_integers_are_refused(small_model: Path, tmp
 
 def test_a_block_given_other_terms_does_not_use_the_saved_tables(small_model: Path) -> None:
     model = load_model(small_model)
-    terms = tuple(model.chars.terms)  # equal terms, another object: the tables are not vouched for
-    copied = dataclasses.replace(model, chars=dataclasses.replace(model.chars, terms=terms))
-    assert copied.chars.tables.fit(copied.chars.terms) is None
+    _, chars = _blocks(model)
+    terms = tuple(chars.terms)  # equal terms, another object: the tables are not vouched for
+    copied = dataclasses.replace(model, chars=dataclasses.replace(chars, terms=terms))
+    _, copied_chars = _blocks(copied)
+    assert _tables(copied_chars).fit(copied_chars.terms) is None
     assert _same_tables(copied.saved_tables(), model.saved_tables())

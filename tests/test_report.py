@@ -32,6 +32,7 @@ SECTIONS = (
 
 def demo_export(tmp_path: Path, limit: int = 24) -> Path:
     spec = importlib.util.spec_from_file_location("demo_crawl", ROOT / "docs" / "demo_crawl.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     path = tmp_path / "week.jsonl"

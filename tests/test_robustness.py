@@ -375,7 +375,7 @@ class Planted:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def __reduce__(self) -> tuple[Callable[..., object], tuple[str, str]]:
+    def __reduce__(self) -> tuple[Callable[..., object], tuple[str]]:
         return (os.system, (f"touch {self.path}",))
 
 
@@ -406,13 +406,16 @@ def _truncate(model: Path) -> None:
     path.write_bytes(path.read_bytes()[:1000])
 
 
-DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
+def _truncate_and_rewrite_checksums(model: Path) -> None:
+    _truncate(model)
+    _rewrite_checksums(model)
+
+
+# What each damage returns (write_text's count, say) is not used.
+DAMAGE: dict[str, tuple[Callable[[Path], object], str]] = {
     "tampered": (_flip_byte, "does not match its checksum in the manifest"),
     "truncated": (_truncate, "does not match its checksum in the manifest"),
-    "truncated, checksum redone": (
-        lambda m: (_truncate(m), _rewrite_checksums(m)),
-        "could not be read as a parknews model",
-    ),
+    "truncated, checksum redone": (_truncate_and_rewrite_checksums, "could not be read as a parknews model"),
     "other format version": (lambda m: _edit_manifest(m, format_version=99), "has model format 99"),
     "other features version": (lambda m: _edit_manifest(m, features_version=0), "trained on features v0"),
     "manifest not JSON": (lambda m: (m / "manifest.json").write_text("{", "utf-8"), "is damaged"),

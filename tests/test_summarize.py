@@ -243,7 +243,8 @@ def test_the_graph_of_a_sparse_page_with_far_apart_sentences() -> None:
 
 def test_very_long_article_is_summarized_in_seconds() -> None:
     rows = [r for r in _seed_rows()]
-    lines, labels = [], []
+    lines: list[str] = []
+    labels: list[str] = []
     while sum(len(sentences_of(line)) for line in lines) < 5000:
         for r in rows:
             lines.append(r["text"])
