@@ -244,13 +244,14 @@ def test_a_summary_note_names_the_record(small_model: Path, tmp_path: Path) -> N
 
 
 def test_html_nested_past_the_parsers_limit_says_text_was_lost(tmp_path: Path) -> None:
-    from parknews.model.reader import read_documents
+    from parknews.model.reader import Document, read_documents
 
     page = tmp_path / "page.html"
     page.write_text(
         "<html><body>" + "".join(f"<div><p>第{i}段。" for i in range(3000)) + "</body></html>", "utf-8"
     )
     (document,) = read_documents([str(page)], input="auto")
+    assert isinstance(document, Document)
     assert 2000 < len(document.text.splitlines()) < 3000  # libxml2 stops at 2,048 levels
     assert document.warning == (
         f"{page}: elements nested too deep for the HTML parser (unclosed tags?): "
@@ -324,7 +325,7 @@ def test_an_unreadable_manifest_is_one_line(small_model: Path, tmp_path: Path) -
     argv = [*prefix, sys.executable, "-m", "parknews", "classify", str(SEED), "-m", str(model)]
     result = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
-    one_error(result, f"cannot read {model / 'manifest.json'}: Permission denied")  # type: ignore[arg-type]
+    one_error(result, f"cannot read {model / 'manifest.json'}: Permission denied")
 
 
 @pytest.mark.parametrize("version", [True, 3.0])
