@@ -104,8 +104,9 @@ def classify(
         return
     if scheduler is not None or out_dir is not None:
         raise fail("--scheduler and --out go with --engine dask", code=2)
-    if usable_jobs(jobs) < jobs:
-        warn(f"--jobs {jobs}: only {usable_jobs(jobs)} CPU(s) here; running {usable_jobs(jobs)} workers")
+    workers = usable_jobs(jobs)
+    if workers < jobs:
+        warn(f"--jobs {jobs}: only {workers} CPU(s) here; running {workers} workers")
     model = load(model_dir)
     utf8_stdout(table=fmt is OutputFormat.table)
     extra = ("record", "id", "date") if any_export(paths, record_fields) else ()

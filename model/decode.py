@@ -37,6 +37,7 @@ __all__ = [
     "Origin",
     "decode",
     "decode_text",
+    "joined_warnings",
     "no_text",
     "open_input",
 ]
@@ -87,6 +88,11 @@ class Document(Origin):
     def where(self) -> str:
         """``file`` or ``file:line`` for messages."""
         return self.name if self.record is None else f"{self.name}:{self.record}"
+
+
+def joined_warnings(*warnings: str | None) -> str | None:
+    """Warnings about one input, as the one line a ``Document`` carries."""
+    return "; ".join(w for w in warnings if w) or None
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from .decode import (
     InputProblem,
     decode,
     decode_text,
+    joined_warnings,
     no_text,
     open_input,
 )
@@ -219,7 +220,7 @@ def _read_file(item: str, shown: str, stdin: BinaryIO | None, input: str) -> Doc
             markup, encoding, warning = decode_html(data, shown)
             blocks, lost = page_blocks(markup)
             text, kind_read = blocks_text(blocks), "html"
-            warning = _joined(warning, lost and f"{shown}: {lost}")
+            warning = joined_warnings(warning, lost and f"{shown}: {lost}")
         else:
             text, encoding, warning = decode_text(data, shown)
             kind_read = "text"
@@ -228,11 +229,6 @@ def _read_file(item: str, shown: str, stdin: BinaryIO | None, input: str) -> Doc
     except OSError as exc:
         return InputProblem(item, f"{shown}: cannot read ({exc.strerror or exc})")
     return Document(name=item, text=text, encoding=encoding, warning=warning, input=kind_read)
-
-
-def _joined(*warnings: str | None) -> str | None:
-    """Warnings about one input, as the one line a ``Document`` carries."""
-    return "; ".join(w for w in warnings if w) or None
 
 
 INPUT_KINDS = ("text", "html", "auto")

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from .decode import GZIP_ERRORS, STDIN, Document, InputProblem, decode, open_input
+from .decode import GZIP_ERRORS, STDIN, Document, InputProblem, decode, joined_warnings, open_input
 
 __all__ = ["TEXT_FIELDS", "RecordFields", "export_kind", "read_records"]
 
@@ -130,6 +130,7 @@ def _document(
     fields: RecordFields,
     input: str,
     encoding: str,
+    where: str,
     warning: str | None = None,
 ) -> Document:
     from .html import blocks_text, looks_like_html, page_blocks
@@ -160,9 +161,7 @@ def _document(
     if as_html:
         blocks, lost = page_blocks(value)
         text = blocks_text(blocks)
-        if lost:
-            where = f"{'standard input' if name == STDIN else name}:{line}"
-            warning = "; ".join(w for w in (warning, f"{where}: {lost}") if w)
+        warning = joined_warnings(warning, lost and f"{where}: {lost}")
     _, id_value = _pick(record, fields.id, ID_FIELDS)
     _, date_value = _pick(record, fields.date, DATE_FIELDS)
     _, title_value = _pick(record, fields.title, TITLE_FIELDS)
@@ -206,7 +205,8 @@ def read_records(
                 if isinstance(row, str):
                     yield InputProblem(name, f"{shown}:{line}: {row}")
                     continue
-                row, warning = _whole_characters(row, f"{shown}:{line}")
+                where = f"{shown}:{line}"
+                row, warning = _whole_characters(row, where)
                 try:
                     yield _document(
                         row,
@@ -215,6 +215,7 @@ def read_records(
                         fields=fields,
                         input=input,
                         encoding=encoding,
+                        where=where,
                         warning=warning,
                     )
                 except _BadRecord as exc:
