@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from parknews.model.annotate import write_jsonl
 from parknews.model.atomic import atomic_write
 from parknews.model.errors import ParknewsError
 from parknews.model.labels import LABELS
@@ -98,18 +98,16 @@ def variants(
         dataset = load_dataset(data).filter(sources=["authored"])
     except ParknewsError as exc:
         raise fail(str(exc)) from None
-    count = 0
+    variants = list(make_variants(dataset.articles, every=every))
     try:
         out_file.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(out_file) as handle:
-            for record in make_variants(dataset.articles, every=every):
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-                count += 1
+            write_jsonl(handle, variants)
     except FileExistsError:  # mkdir met a file where the path needs a folder
         raise fail(f"cannot write {out_file}: a file stands where its folder should be") from None
     except OSError as exc:
         raise fail(f"cannot write {out_file}: {exc.strerror or exc}") from None
-    err.print(f"{count} variant paragraphs written to {out_file}")
+    err.print(f"{len(variants)} variant paragraphs written to {out_file}")
 
 
 @app.command(name="agreement")

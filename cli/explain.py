@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from enum import Enum
@@ -12,6 +11,7 @@ import typer
 from rich.console import Group
 from rich.text import Text
 
+from parknews.model.annotate import write_jsonl
 from parknews.model.labels import LABELS
 from parknews.model.reader import InputProblem
 
@@ -194,6 +194,6 @@ def explain(
     if fmt is ExplainFormat.json:
         record_out = {"file": document.name, **({"id": document.id} if document.id else {})}
         record_out.update(explanation_record(explanation, top=top))
-        sys.stdout.write(json.dumps(record_out, ensure_ascii=False) + "\n")
+        write_jsonl(sys.stdout, [record_out])
     else:
         out.print(explanation_view(explanation, top=top))
