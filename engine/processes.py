@@ -52,6 +52,8 @@ Finish = Callable[[LabeledArticle], Any]
 # Set once in each worker process by `_start_worker`; the parent never reads it.
 _WORKER_MODEL: ParagraphClassifier | None = None
 
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+
 
 def usable_jobs(jobs: int) -> int:
     """``jobs`` capped at the CPUs this process may run on.
@@ -93,9 +95,6 @@ def _die_with(parent: int) -> None:
         return
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
-
-
-_PR_SET_PDEATHSIG = 1
 
 
 def _label_unit(items: list[Item], finish: Finish | None, chunk_chars: int) -> list[tuple[Read | None, Any]]:
