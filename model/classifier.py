@@ -26,6 +26,7 @@ import numpy as np
 
 from .context import article_shares, in_article, in_articles, softmax
 from .features import MAX_FEATURE_CHARS, Context, contexts, fold_digits, layout_key, layout_vector
+from .kernel import load_kernel
 from .labels import LABELS
 from .segment import requested_backend
 from .terms import SavedTables, Terms
@@ -209,7 +210,9 @@ class ParagraphClassifier:
     text_cache: int = field(default=20_000, compare=False)
 
     def __post_init__(self) -> None:
-        requested_backend()  # a bad PARKNEWS_SEGMENTER fails here, where loading errors are reported
+        # A bad PARKNEWS_SEGMENTER or PARKNEWS_KERNEL fails here, where loading errors are reported.
+        requested_backend()
+        load_kernel()
 
     def __getstate__(self) -> dict[str, Any]:
         # Look-up tables and memories are rebuilt where the model lands.

@@ -85,6 +85,10 @@ class KeyTable:
         order = np.argsort(self.columns[slots], kind="stable")
         return self.columns[slots][order].astype(np.int64), slots[order]
 
+    def parts(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """The slots' keys and columns and the bits of the home slot, as ``score_kernel`` reads them."""
+        return self.keys, self.columns, self.bits
+
     def _slots(self, keys: np.ndarray) -> np.ndarray:
         hashed = keys.view(np.uint64) * self._MULTIPLIER
         return (hashed >> np.uint64(64 - self.bits)).view(np.int64)

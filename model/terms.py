@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
-from typing import Protocol, TypeVar
+from types import ModuleType
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -22,6 +23,7 @@ import numpy as np
 # features (tests compare it with the scikit-learn pipeline, which calls those functions).
 from .features import HAS_WORD
 from .hashtable import KeyTable
+from .kernel import load_kernel, logs
 from .rows import packed_rows, row_width
 from .segment import cut_lines
 
@@ -269,8 +271,9 @@ class _WordIndex:
             self.ids[token] = word
         return word
 
-    def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(row, column) of every word and adjacent word pair of ``texts`` in the vocabulary."""
+    def word_ids(self, texts: list[str]) -> np.ndarray:
+        """The id of every token of ``texts`` in order (``_MISSING``, ``_DROPPED`` for the words the
+        vocabulary lacks), with ``_BREAK`` between texts."""
         tokens = cut_lines(texts)
         ids = list(map(self.ids.get, tokens))
         with contextlib.suppress(ValueError):  # list.index scans in C: only new tokens cost Python time
@@ -278,7 +281,11 @@ class _WordIndex:
             while True:
                 ids[i] = self._classify_token(tokens[i])
                 i = ids.index(None, i + 1)
-        words = np.array(ids, dtype=np.int64)
+        return np.array(ids, dtype=np.int64)
+
+    def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every word and adjacent word pair of ``texts`` in the vocabulary."""
+        words = self.word_ids(texts)
         rows = np.cumsum(words == _BREAK)
         kept = words >= _MISSING
         words, rows = words[kept], rows[kept]
@@ -325,6 +332,27 @@ class Terms:
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """Both blocks' share of the class scores, one row per text (digits already folded)."""
+        kernel = load_kernel()  # per call: PARKNEWS_KERNEL may change while a loaded model is kept
+        if kernel is not None and texts:
+            return self._compiled_scores(kernel, texts)
+        return self._numpy_scores(texts)
+
+    def _compiled_scores(self, kernel: ModuleType, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.labels))
+        w, c = self.words, self.chars
+        word_args: tuple[Any, ...] = (None, None, None, None, 64, 1)
+        if w is not None:
+            word_args = (w.word_ids(texts), w.unigram_columns, *w.pairs.parts(), w.known)
+        char_args: tuple[Any, ...] = (None, None, None, 64)
+        if c is not None:
+            char_args = (c.unigrams, *c.table.parts())
+        longest = max(map(len, texts))
+        kernel.score(
+            texts, *word_args, *char_args, self.rows, self.labels, self.split, logs(longest + 2), out
+        )
+        return out
+
+    def _numpy_scores(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.labels))
         # (row, column) packed in one integer: 32 bits when they fit, which sorts twice as fast.
         bits = max(1, len(self.rows).bit_length())

@@ -36,11 +36,14 @@ def load_model(path: str | os.PathLike[str] | None = None) -> ParagraphClassifie
     Loaded once and cached; a model folder replaced on disk (``parknews train``) is read again.
     Raises ``parknews.model.errors.ModelError`` (one line) for a missing or damaged model.
     """
+    from parknews.model.kernel import load_kernel
     from parknews.model.location import default_model_dir
     from parknews.model.segment import requested_backend
     from parknews.model.store import load_model as load_from
 
-    requested_backend()  # a bad PARKNEWS_SEGMENTER is reported on every load, cached or not
+    # A bad PARKNEWS_SEGMENTER or PARKNEWS_KERNEL is reported on every load, cached or not.
+    requested_backend()
+    load_kernel()
     root = Path(path) if path is not None else default_model_dir()
     try:
         # A retrained model is a new folder renamed into place: a new manifest inode.
