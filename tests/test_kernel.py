@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import random
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -81,28 +83,39 @@ def test_the_kernel_equals_numpy_on_any_text(terms, texts: list[str]) -> None:
 
 
 def test_the_kernel_refuses_arrays_that_do_not_fit(terms) -> None:
+    kernel = load_kernel()
+    assert kernel is not None
     out = np.zeros((1, terms.labels))
     c = terms.chars
     no_words = [None, None, None, None, 64, 1]
     args = [*no_words, c.unigrams, *c.table.parts(), terms.rows, terms.labels, terms.split]
     logs = np.log(np.arange(1, 100.0))
     with pytest.raises(ValueError, match="do not fit"):
-        load_kernel().score(["招商"], *args, logs, np.zeros((2, terms.labels)))  # out of the wrong size
+        kernel.score(["招商"], *args, logs, np.zeros((2, terms.labels)))  # out of the wrong size
     with pytest.raises(ValueError, match="do not fit"):
-        load_kernel().score(["招商"], *args[:6], c.unigrams[:10], *args[7:], logs, out)
+        kernel.score(["招商"], *args[:6], c.unigrams[:10], *args[7:], logs, out)
     with pytest.raises(ValueError, match="past the tables"):
-        load_kernel().score(["资" * 200], *args, logs[:5], out)  # a count with no logarithm
+        kernel.score(["资" * 200], *args, logs[:5], out)  # a count with no logarithm
     with pytest.raises(TypeError):
-        load_kernel().score([b"bytes"], *args, logs, out)
+        kernel.score([b"bytes"], *args, logs, out)
 
 
 def test_a_numpy_classifier_prints_exactly_what_the_kernel_prints(
     monkeypatch, terms, small_model: Path, tmp_path: Path
 ) -> None:
     paths: list[str] = []
-    for name in ("_compiled_scores", "_numpy_scores"):
+
+    def spy(name: str) -> Callable[..., np.ndarray]:
         method = getattr(Terms, name)
-        monkeypatch.setattr(Terms, name, lambda self, *a, m=method, n=name: paths.append(n) or m(self, *a))
+
+        def called(self: Terms, *args: Any) -> np.ndarray:
+            paths.append(name)
+            return method(self, *args)
+
+        return called
+
+    for name in ("_compiled_scores", "_numpy_scores"):
+        monkeypatch.setattr(Terms, name, spy(name))
     # Two copies of the model: each run scores every text afresh (a loaded model remembers texts).
     first, second = (shutil.copytree(small_model, tmp_path / name) for name in ("a", "b"))
     compiled = CliRunner().invoke(app, ["classify", str(SEEDS_DIR), "-f", "jsonl", "-m", str(first)])
