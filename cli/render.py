@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
@@ -11,7 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from parknews.model.annotate import LabeledArticle, records, write_jsonl
+from parknews.model.annotate import LabeledArticle, jsonl_lines, records
 from parknews.model.labels import SPAM
 
 if TYPE_CHECKING:
@@ -64,9 +63,7 @@ def jsonl_text(article: LabeledArticle) -> str:
 
     Module level so that worker processes (``--jobs``, Dask) can render in parallel.
     """
-    buffer = io.StringIO()
-    write_jsonl(buffer, records(article))
-    return buffer.getvalue()
+    return jsonl_lines(article)
 
 
 class CsvWriter:

@@ -1,0 +1,74 @@
+"""``parknews classify -f jsonl`` writes each article with ``annotate.jsonl_lines``: exactly the
+text ``write_jsonl(records(article))`` gives, whatever the article holds."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parknews.model.annotate import LabeledArticle, LabeledParagraph, jsonl_lines, records, write_jsonl
+from parknews.model.classifier import LABELS, ScoreRow
+from parknews.model.reader import Document
+
+
+def by_records(article: LabeledArticle) -> str:
+    buffer = io.StringIO()
+    write_jsonl(buffer, records(article))
+    return buffer.getvalue()
+
+
+def article(texts: list[str], scores: list[list[float]], **origin: object) -> LabeledArticle:
+    proba = np.array(scores, dtype=np.float64).reshape(len(texts), len(LABELS))
+    paragraphs = tuple(
+        LabeledParagraph(i, text, LABELS[int(np.argmax(proba[i]))], ScoreRow(LABELS, proba, i))
+        for i, text in enumerate(texts)
+    )
+    return LabeledArticle(file="页面/a b.txt", encoding="gb18030", paragraphs=paragraphs, **origin)  # type: ignore[arg-type]
+
+
+def test_a_labeled_seed_is_written_as_its_records(tmp_path) -> None:
+    from parknews.api import classify
+
+    from .conftest import SEEDS_DIR
+
+    for path in sorted(SEEDS_DIR.glob("*.txt")):
+        labeled = classify(Document(name=str(path), text=path.read_text("utf-8"), encoding="utf-8"))
+        assert jsonl_lines(labeled) == by_records(labeled)
+        assert len(jsonl_lines(labeled).splitlines()) == len(labeled) > 0
+
+
+def test_origin_fields_and_awkward_text_are_written_as_the_records() -> None:
+    texts = ['引号"和\\反斜杠', "\u2028行分隔\u2029", "\ud800 孤立代理项", "\x00\x1f控制符", "tab\there"]
+    scores = [[0.1, 0.2, 0.3, 0.1, 0.2, 0.1]] * 4 + [[1.0, 0.0, 0.0, 0.0, 0.0, 0.0]]
+    for origin in ({}, {"input": "html"}, {"record": 17, "id": "页-9", "date": "2024-02-18"}):
+        labeled = article(texts, scores, **origin)
+        assert jsonl_lines(labeled) == by_records(labeled)
+    assert jsonl_lines(article([], [])) == "" == by_records(article([], []))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(max_size=30),
+            st.lists(st.floats(min_value=0, max_value=1), min_size=len(LABELS), max_size=len(LABELS)),
+        ),
+        max_size=5,
+    )
+)
+def test_any_paragraphs_are_written_as_their_records(rows: list[tuple[str, list[float]]]) -> None:
+    labeled = article([t for t, _ in rows], [s for _, s in rows])
+    assert jsonl_lines(labeled) == by_records(labeled)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, 1e-7, 0.5, np.float64(0.25)])
+def test_numbers_are_written_as_the_encoder_writes_them(value: float) -> None:
+    labeled = article(["x"], [[value] * len(LABELS)])
+    assert jsonl_lines(labeled) == by_records(labeled)
+    json.loads(jsonl_lines(labeled).replace("NaN", "0").replace("Infinity", "0"))
