@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from parknews.model.annotate import write_jsonl
 from parknews.model.atomic import atomic_write
 from parknews.model.labels import OTHER, SPAM, TOPICS
 from parknews.model.reader import STDIN, InputProblem, no_text
 
-from . import render
 from .common import (
     DEFAULT_MODEL_DIR,
     ModelOption,
@@ -145,7 +145,7 @@ def clean(
         if not result.article.paragraphs:
             warn(no_text(item.where))
         if fmt is CleanFormat.jsonl:
-            render.write_jsonl(sys.stdout, [clean_record(result)])
+            write_jsonl(sys.stdout, [clean_record(result)])
         elif out_dir is not None:
             target = out_dir / _out_name(item.name, item.record, used)
             try:

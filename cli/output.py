@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
-from parknews.model.annotate import LabeledArticle, origin
+from parknews.model.annotate import LabeledArticle, origin, write_jsonl
 from parknews.model.reader import no_text
 
 from . import render
@@ -76,7 +76,7 @@ class SummaryOutput:
         if summary.note:
             note(summary.note)
         if self.fmt == "jsonl":
-            render.write_jsonl(sys.stdout, summary_rows(summary))
+            write_jsonl(sys.stdout, summary_rows(summary))
         elif self.plain:
             sys.stdout.write(render.summary_text(summary))
             sys.stdout.flush()
