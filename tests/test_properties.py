@@ -12,8 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parknews.cli.render import write_jsonl
-from parknews.model.annotate import label_article, records
+from parknews.model.annotate import label_article, records, write_jsonl
 from parknews.model.classifier import ParagraphClassifier
 from parknews.model.reader import Document, decode
 from parknews.model.text import normalize, paragraphs, split_sentences
