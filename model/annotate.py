@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import repeat
 from typing import IO, Any, overload
 
 from .classifier import ParagraphClassifier, score_dict
@@ -138,9 +140,17 @@ def write_jsonl(stream: IO[str], rows: Iterable[dict[str, Any]]) -> None:
 _STRING = json.encoder.encode_basestring  # what the encoder writes a str as (C), non-ASCII kept
 
 
-def _number(value: float) -> str:
-    # The encoder's own float text: float.__repr__ (also for a numpy float), NaN and Infinity aside.
-    return float.__repr__(value) if value - value == 0 else _RECORD_ENCODER.encode(value)
+def _numbers(scores: Iterable[float]) -> Iterable[str]:
+    """The encoder's text of each score rounded to 6 places: float.__repr__ (a numpy float's too),
+    but NaN and Infinity, which no probability is."""
+    rounded = list(map(round, scores, repeat(6)))
+    if all(map(math.isfinite, rounded)):
+        return map(float.__repr__, rounded)
+    return map(_RECORD_ENCODER.encode, rounded)
+
+
+def _literal(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def jsonl_lines(article: LabeledArticle) -> str:
@@ -148,21 +158,19 @@ def jsonl_lines(article: LabeledArticle) -> str:
     the article's fields are encoded once and each paragraph's record is one format (encoding
     the dicts was a tenth of ``parknews classify -f jsonl`` on new text; tests compare both)."""
     encode = _RECORD_ENCODER.encode
-    head = '{"file": ' + encode(article.file) + ', "paragraph": '
-    tail = ', "encoding": ' + encode(article.encoding)
-    tail += "".join(f", {_STRING(key)}: {encode(value)}" for key, value in origin(article).items())
-    tail += "}\n"
-    keys: dict[str, str] = {}
+    head = _literal('{"file": ' + encode(article.file) + ', "paragraph": ')
+    extra = "".join(f", {_STRING(key)}: {encode(value)}" for key, value in origin(article).items())
+    tail = _literal(', "encoding": ' + encode(article.encoding) + extra + "}") + "\n"
+    formats: dict[tuple[str, ...], str] = {}  # per labels in order: one for all, in practice
     out = []
     for p in article.paragraphs:
-        scores = ", ".join(
-            f"{keys.get(label) or keys.setdefault(label, _STRING(label))}: {_number(round(score, 6))}"
-            for label, score in p.scores.items()
-        )
-        out.append(
-            f"{head}{p.paragraph!r}, \"text\": {_STRING(p.text)}, \"label\": {_STRING(p.label)},"
-            f" \"scores\": {{{scores}}}{tail}"
-        )
+        scores = p.scores
+        labels = tuple(scores)
+        line = formats.get(labels)
+        if line is None:
+            fields = ", ".join(_literal(_STRING(label)) + ": {}" for label in labels)
+            line = formats[labels] = head + '{}, "text": {}, "label": {}, "scores": {{' + fields + "}}" + tail
+        out.append(line.format(p.paragraph, _STRING(p.text), _STRING(p.label), *_numbers(scores.values())))
     return "".join(out)
 
 

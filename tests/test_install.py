@@ -24,7 +24,9 @@ pytestmark = pytest.mark.slow
 
 # What a wheel is built from; data, notes and caches stay behind, as in an sdist build.
 SOURCES = ("parknews", "model", "training", "cli", "engine", "artifacts")
-SKIPPED = shutil.ignore_patterns("__pycache__", "*.egg-info", "data", "agreement", "labeling-notes", "*.md")
+SKIPPED = shutil.ignore_patterns(
+    "__pycache__", "*.egg-info", "data", "agreement", "labeling-notes", "*.md", "*.so"
+)
 
 
 def run(argv: list[str], *, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
@@ -35,33 +37,19 @@ def run(argv: list[str], *, cwd: Path, stdin: str | None = None, env: dict[str, 
     return result.stdout
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with the parknews wheel installed; returns its bin folder."""
-    pytest.importorskip("setuptools", minversion="69")
-    root = tmp_path_factory.mktemp("install")
+def install_wheel(root: Path, env: dict[str, str] | None = None) -> Path:
+    """Build the wheel from a copy of the project's files (with ``env``), install it into a fresh
+    venv under ``root``; returns the venv's bin folder."""
     source = root / "source"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy2(ROOT / name, source / name)
     for name in SOURCES:
         shutil.copytree(ROOT / name, source / name, ignore=SKIPPED)
     dist = root / "dist"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
-    run(
-        [
-            *pip,
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "--no-index",
-            "-w",
-            str(dist),
-            str(source),
-        ],
-        cwd=root,
-    )
+    wheel_argv = [*pip, "wheel", "-q", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(dist)]
+    run([*wheel_argv, str(source)], cwd=root, env=env)
     (wheel,) = dist.glob("parknews-*.whl")
     venv = root / "venv"
     run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=root)
@@ -76,6 +64,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (purelib / "_parknews_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", "utf-8")
     run([*pip, "--python", str(python), "install", "-q", "--no-deps", "--no-index", str(wheel)], cwd=root)
     return venv / "bin"
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the parknews wheel installed; returns its bin folder."""
+    pytest.importorskip("setuptools", minversion="69")
+    return install_wheel(tmp_path_factory.mktemp("install"))
 
 
 @pytest.fixture
@@ -153,3 +148,39 @@ def test_installed_module_runs_the_cli_and_train_stays_out_of_the_package(
         assert "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not (elsewhere / "xdg").exists()
+
+
+KERNEL_IN_USE = "from parknews.model.kernel import load_kernel; print(load_kernel() is not None)"
+
+
+def test_the_wheel_carries_the_compiled_kernel(installed: Path, elsewhere: Path) -> None:
+    if shutil.which(os.environ.get("CC", "cc")) is None and os.environ.get("PARKNEWS_REQUIRE_KERNEL") != "1":
+        pytest.skip("no C compiler here: the wheel holds no kernel")
+    found = run([str(installed / "python"), "-c", KERNEL_IN_USE], cwd=elsewhere, env=clean_env())
+    assert found.strip() == "True"
+
+
+def test_without_a_c_compiler_the_install_works_on_numpy(tmp_path: Path, elsewhere: Path) -> None:
+    pytest.importorskip("setuptools", minversion="69")
+    # A compiler that fails, as on a machine with none: the optional kernel is skipped.
+    bin_folder = install_wheel(tmp_path, env={**os.environ, "CC": "false", "LDSHARED": "false"})
+    python = str(bin_folder / "python")
+    assert run([python, "-c", KERNEL_IN_USE], cwd=elsewhere, env=clean_env()).strip() == "False"
+    text = "3月28日，园区一次签下9个项目，合同资金42.6亿元。\n当前位置：首页 > 新闻中心\n"
+    output = run(
+        [python, "-m", "parknews", "classify", "-f", "jsonl"], cwd=elsewhere, stdin=text, env=clean_env()
+    )
+    assert [json.loads(line)["label"] for line in output.splitlines()] == ["investment", "spam"]
+    with_kernel = run(
+        [sys.executable, "-m", "parknews", "classify", "-f", "jsonl"],
+        cwd=elsewhere,
+        stdin=text,
+        env=clean_env(),
+    )
+    assert output == with_kernel or load_kernel_absent_here()
+
+
+def load_kernel_absent_here() -> bool:
+    from parknews.model.kernel import load_kernel
+
+    return load_kernel() is None
