@@ -88,6 +88,85 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 def test_installed_command_classifies_stdin_with_the_bundled_model(installed: Path, elsewhere: Path) -> None:
     text = "3月28日，园区一次签下9个项目，合同资金42.6亿元。\n当前位置：首页 > 新闻中心\n"
+    output = run(
+        [str(installed / "parknews"), "classify", "-f", "jsonl"], cwd=elsewhere, stdin=text, env=clean_env()
+    )
+    records = [json.loads(line) for line in output.splitlines()]
+    assert [r["paragraph"] for r in records] == [0, 1]
+    assert {r["file"] for r in records} == {"-"}
+    assert records[0]["label"] == "investment"
+    assert records[1]["label"] == "spam"
+
+
+def test_installed_python_api_from_another_folder(installed: Path, elsewhere: Path) -> None:
+    code = (
+        "import json, parknews, parknews.model.location as loc\n"
+        "article = parknews.classify(['园区一次签下9个项目，合同资金42.6亿元。', '1.jpg'])\n"
+        "text = '园区一次签下9个项目，合同资金42.6亿元。签约项目涵盖新能源。'\n"
+        "summary = parknews.summarize(text, sentences=1)\n"
+        "print(json.dumps({'file': parknews.__file__, 'model': str(loc.bundled_model_dir()),\n"
+        "    'labels': [p.label for p in article], 'summary': [s.original for s in summary.sentences]}))\n"
+    )
+    found = json.loads(run([str(installed / "python"), "-c", code], cwd=elsewhere, env=clean_env()))
+    site = str(installed.parent)
+    assert found["file"].startswith(site), "parknews must come from the wheel, not the checkout"
+    assert found["model"].startswith(site) and Path(found["model"], "weights.npz").is_file()
+    assert found["labels"] == ["investment", "spam"]
+    assert len(found["summary"]) == 1
+
+
+def test_installed_module_runs_the_cli_and_train_stays_out_of_the_package(
+    installed: Path, elsewhere: Path
+) -> None:
+    python = str(installed / "python")
+    assert run([python, "-m", "parknews", "--version"], cwd=elsewhere, env=clean_env()).startswith(
+        "parknews "
+    )
+    bundled = run(
+        [python, "-c", "import parknews.model.location as l; print(l.bundled_model_dir())"], cwd=elsewhere
+    ).strip()
+    env = clean_env(XDG_DATA_HOME=str(elsewhere / "xdg"))
+    for argv, expected in (
+        # Without a checkout there is no corpus: one line asking for --data.
+        (["train", "--quick"], "--data"),
+        # Never into the installed package, even when asked.
+        (
+            ["train", "--quick", "--data", str(ROOT / "training" / "data" / "seeds.jsonl"), "--out", bundled],
+            "inside the installed parknews package",
+        ),
+    ):
+        result = subprocess.run(
+            [python, "-m", "parknews", *argv],
+            cwd=elsewhere,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert result.returncode != 0
+        assert expected in result.stderr
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not (elsewhere / "xdg").exists()
+
+
+KERNEL_IN_USE = "from parknews.model.kernel import load_kernel; print(load_kernel() is not None)"
+
+
+def test_the_wheel_carries_the_compiled_kernel(installed: Path, elsewhere: Path) -> None:
+    if shutil.which(os.environ.get("CC", "cc")) is None and os.environ.get("PARKNEWS_REQUIRE_KERNEL") != "1":
+        pytest.skip("no C compiler here: the wheel holds no kernel")
+    found = run([str(installed / "python"), "-c", KERNEL_IN_USE], cwd=elsewhere, env=clean_env())
+    assert found.strip() == "True"
+
+
+def test_without_a_c_compiler_the_install_works_on_numpy(tmp_path: Path, elsewhere: Path) -> None:
+    pytest.importorskip("setuptools", minversion="69")
+    # A compiler that fails, as on a machine with none: the optional kernel is skipped.
+    bin_folder = install_wheel(tmp_path, env={**os.environ, "CC": "false", "LDSHARED": "false"})
+    python = str(bin_folder / "python")
+    assert run([python, "-c", KERNEL_IN_USE], cwd=elsewhere, env=clean_env()).strip() == "False"
+    text = "3月28日，园区一次签下9个项目，合同资金42.6亿元。\n当前位置：首页 > 新闻中心\n"
     argv = ["-m", "parknews", "classify", "-f", "jsonl"]
     output = run([python, *argv], cwd=elsewhere, stdin=text, env=clean_env())
     assert [json.loads(line)["label"] for line in output.splitlines()] == ["investment", "spam"]
