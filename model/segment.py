@@ -26,7 +26,9 @@ to use jieba alone (benchmarks use it to measure the difference).
 
 from __future__ import annotations
 
+import bisect
 import itertools
+import operator
 import os
 import re
 import threading
@@ -70,28 +72,42 @@ _KEPT: set[str] = set()
 _SEEN_TOKENS = 200_000
 
 
+# A token holding . _ or - in the tokens joined by newlines (only the line-break token holds one).
+_JOINED_TOKEN = re.compile(r"[^\n]*[._\-][^\n]*")
+
+
+def _pieces_of(token: str) -> list[str] | None:
+    """What jieba splits ``token`` into, None if it keeps it whole; remembered."""
+    pieces = _SPLIT.get(token)
+    if pieces is not None or token in _KEPT:
+        return pieces
+    pieces = _pieces(token)
+    if pieces != [token]:
+        if len(_SPLIT) < _SEEN_TOKENS:
+            _SPLIT[token] = pieces
+        return pieces
+    if len(_KEPT) < _SEEN_TOKENS:
+        _KEPT.add(token)
+    return None
+
+
 def _resplit(tokens: list[str]) -> list[str]:
-    """Split the tokens jieba's HMM would split. The scan over all tokens runs in C, as set
-    operations; only tokens never seen before are looked at in Python."""
-    extra: dict[str, list[str]] = {}
-    for token in set(tokens).difference(_KEPT, _SPLIT):
-        pieces = _pieces(token)
-        if pieces != [token]:
-            (_SPLIT if len(_SPLIT) < _SEEN_TOKENS else extra)[token] = pieces
-        elif len(_KEPT) < _SEEN_TOKENS:
-            _KEPT.add(token)
-    split = _SPLIT.get if not extra else lambda t: _SPLIT.get(t) or extra.get(t)
-    # Positions of the tokens to split, found by C loops (map, compress); splice their pieces in.
-    hits = list(itertools.compress(itertools.count(), map(split, tokens)))
-    if not hits:
+    """Split the tokens jieba's HMM would split. Only tokens holding . _ or - can be: one regex
+    scan over all tokens (in C) finds them, and only those are looked at in Python."""
+    joined = "\n".join(tokens)
+    found = [(m.start(), pieces) for m in _JOINED_TOKEN.finditer(joined) if (pieces := _pieces_of(m.group()))]
+    if not found:
         return tokens
+    # Where each token starts in ``joined``, to turn a match's offset into the token's position.
+    starts = list(itertools.accumulate(map(operator.add, map(len, tokens), itertools.repeat(1)), initial=0))
     out: list[str] = []
-    start = 0
-    for i in hits:
-        out += tokens[start:i]
-        out += split(tokens[i]) or ()  # never None here: ``hits`` holds only tokens it splits
-        start = i + 1
-    out += tokens[start:]
+    last = 0
+    for offset, pieces in found:
+        i = bisect.bisect_left(starts, offset)
+        out += tokens[last:i]
+        out += pieces
+        last = i + 1
+    out += tokens[last:]
     return out
 
 

@@ -72,7 +72,14 @@ def test_segmentation_equals_jieba_where_the_backends_are_known_to_differ(refere
         + ".-_%+#&:/ @（）,。、\t"
     )
     known += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
-    assert [cut(t) for t in known] == [reference_cut(t) for t in known]
+    expected = [reference_cut(t) for t in known]
+    assert [cut(t) for t in known] == expected
+    # In batches too, with and without texts that go to jieba itself (the 㐀 line).
+    for batch in (slice(0, None), slice(3, None), slice(3, 40)):
+        joined: list[str] = []
+        for i, tokens in enumerate(expected[batch]):
+            joined += (["\n"] if i else []) + tokens
+        assert cut_lines(known[batch]) == joined
 
 
 def test_the_jieba_backend_prints_the_same_labels(small_model: Path) -> None:
