@@ -136,3 +136,20 @@ def test_a_bad_kernel_setting_is_one_line_on_stderr(monkeypatch, small_model: Pa
     assert result.exit_code == 1
     assert "PARKNEWS_KERNEL='fortran'" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_word_ids_are_the_same_when_the_memory_of_unseen_tokens_is_full(monkeypatch) -> None:
+    from parknews.model import terms as terms_module
+
+    texts = ["新词甲乙丙 xyzzy 招商引资 ，。！", "qwerty-uiop 人才公寓 ……", "xyzzy 又一个没见过的词 @@"]
+    roomy = load_model(default_model_dir())._terms.words
+    assert roomy is not None
+    expected = roomy.word_ids(texts)
+    assert (expected == -1).any() and (expected == -2).any()  # unseen words and dropped marks both
+    monkeypatch.setattr(terms_module, "_UNKNOWN_WORDS", 0)
+    full = Terms(load_model(default_model_dir()).words, None, 6).words
+    assert full is not None
+    before = len(full.ids)
+    assert np.array_equal(full.word_ids(texts), expected)
+    assert np.array_equal(full.word_ids(texts), expected)
+    assert len(full.ids) == before  # nothing remembered
