@@ -100,14 +100,6 @@ _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|\d{3,4}[- ]\d{7,8}|400[- ]?\d{3}[- ]
 _FILE = re.compile(r"\.(?:jpe?g|png|gif|bmp|webp)\b", re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[-·•*>]|\d+[.、)])\s*")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)$")
-# Any of the five, in one scan: most paragraphs have none, and one search is cheaper than five.
-_ANY_MARKER = re.compile(
-    "|".join(
-        f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})"  # _BULLET's own ^ anchors it
-        for p in (_URL, _PHONE, _FILE, _BULLET, _TRUNCATED)
-    )
-)
-_NO_MARKERS = [0.0] * 5
 
 
 def layout_vector(ctx: Context) -> list[float]:
@@ -118,8 +110,6 @@ def layout_vector(ctx: Context) -> list[float]:
     from other sites (README, "What moved real-page quality").
     """
     text = ctx.text
-    if not _ANY_MARKER.search(text):
-        return [*_NO_MARKERS, 1.0 if ctx.in_list else 0.0]
     return [
         1.0 if _URL.search(text) else 0.0,
         1.0 if _PHONE.search(text) else 0.0,

@@ -150,25 +150,3 @@ def test_the_term_hash_table_finds_exactly_the_keys_it_holds(
     found = {int(p): int(c) for p, c in zip(positions, columns)}
     assert len(found) == len(positions)
     assert found == {i: column_of[q] for i, q in enumerate(queries.tolist()) if q in column_of}
-
-
-MARKER_TEXT = st.text(
-    alphabet=st.sampled_from(list("招商WwHhTtPpSs:/.cnomjgpeif-·•*>…、) 0123456789")), max_size=30
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.one_of(MARKER_TEXT, st.text(max_size=30)), st.booleans())
-def test_layout_cues_are_each_marker_searched_for_alone(text: str, in_list: bool) -> None:
-    # layout_vector skips the five searches when one joint search finds none of them.
-    from parknews.model import features
-
-    expected = [
-        1.0 if features._URL.search(text) else 0.0,
-        1.0 if features._PHONE.search(text) else 0.0,
-        1.0 if features._FILE.search(text) else 0.0,
-        1.0 if features._BULLET.match(text) else 0.0,
-        1.0 if features._TRUNCATED.search(text) else 0.0,
-        1.0 if in_list else 0.0,
-    ]
-    assert features.layout_vector(features.Context(text, in_list)) == expected
