@@ -72,10 +72,6 @@ _KEPT: set[str] = set()
 _SEEN_TOKENS = 200_000
 
 
-# A token holding . _ or - in the tokens joined by newlines (only the line-break token holds one).
-_JOINED_TOKEN = re.compile(r"[^\n]*[._\-][^\n]*")
-
-
 def _pieces_of(token: str) -> list[str] | None:
     """What jieba splits ``token`` into, None if it keeps it whole; remembered."""
     pieces = _SPLIT.get(token)
@@ -92,10 +88,20 @@ def _pieces_of(token: str) -> list[str] | None:
 
 
 def _resplit(tokens: list[str]) -> list[str]:
-    """Split the tokens jieba's HMM would split. Only tokens holding . _ or - can be: one regex
-    scan over all tokens (in C) finds them, and only those are looked at in Python."""
-    joined = "\n".join(tokens)
-    found = [(m.start(), pieces) for m in _JOINED_TOKEN.finditer(joined) if (pieces := _pieces_of(m.group()))]
+    """Split the tokens jieba's HMM would split. Only tokens holding . _ or - can be: a scan of
+    all tokens for those marks (in C) finds them, and only those are looked at in Python."""
+    joined = "\n".join(tokens)  # no token holds a newline but the line break itself
+    found: list[tuple[int, list[str]]] = []
+    end = -1
+    for mark in _JOINED.finditer(joined):
+        if mark.start() < end:
+            continue  # in the token already looked at
+        start = joined.rfind("\n", 0, mark.start()) + 1
+        end = joined.find("\n", mark.end())
+        end = len(joined) if end < 0 else end
+        pieces = _pieces_of(joined[start:end])
+        if pieces is not None:
+            found.append((start, pieces))
     if not found:
         return tokens
     # Where each token starts in ``joined``, to turn a match's offset into the token's position.
