@@ -150,3 +150,52 @@ def test_the_term_hash_table_finds_exactly_the_keys_it_holds(
     found = {int(p): int(c) for p, c in zip(positions, columns)}
     assert len(found) == len(positions)
     assert found == {i: column_of[q] for i, q in enumerate(queries.tolist()) if q in column_of}
+
+
+MARKER_CHARS = "招商WwHhTtPpSsl:/.cnomjgpeif-·•*>…、) 0123456789\n"
+MARKER_TEXT = st.text(alphabet=st.sampled_from(list(MARKER_CHARS)), max_size=30)
+
+
+def markers_searched_alone(text: str, in_list: bool) -> list[float]:
+    from parknews.model import features
+
+    return [
+        1.0 if features._URL.search(text) else 0.0,
+        1.0 if features._PHONE.search(text) else 0.0,
+        1.0 if features._FILE.search(text) else 0.0,
+        1.0 if features._BULLET.match(text) else 0.0,
+        1.0 if features._TRUNCATED.search(text) else 0.0,
+        1.0 if in_list else 0.0,
+    ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(MARKER_TEXT, st.text(max_size=30)), st.booleans())
+def test_layout_cues_are_what_the_marker_patterns_find(text: str, in_list: bool) -> None:
+    # layout_vector skips a search where a cheaper test shows it cannot match; the result is the same.
+    from parknews.model.features import Context, layout_vector
+
+    assert layout_vector(Context(text, in_list)) == markers_searched_alone(text, in_list)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "咨询电话 13912345678。",
+        "电话：0512-66681234",
+        "400-820-8820 转 1",
+        "见 WWW.EXAMPLE.CN 或 https://a.b",
+        "HTTP://x",
+        "图1.JPG",
+        "详情请点击...",
+        "未完…\n",
+        "- 列表项",
+        "3、第三条",
+    ],
+)
+def test_layout_cues_find_each_kind_of_marker(text: str) -> None:
+    from parknews.model.features import Context, layout_vector
+
+    found = layout_vector(Context(text))
+    assert any(found[:5])
+    assert found == markers_searched_alone(text, False)
