@@ -9,7 +9,7 @@ from typing import Protocol
 
 import numpy as np
 
-__all__ = ["pack_rows", "packed_rows", "row_width"]
+__all__ = ["aligned_rows", "pack_rows", "packed_rows", "row_width"]
 
 
 class Block(Protocol):
@@ -27,6 +27,17 @@ def row_width(n_labels: int) -> int:
     return n_labels + 1 + (-(n_labels + 1) % 8)
 
 
+_LINE = 64  # bytes of a cache line
+
+
+def aligned_rows(n_rows: int, width: int) -> np.ndarray:
+    """Zeros, ``n_rows`` × ``width`` float64, the first row on a cache-line boundary: a 64-byte
+    row then fills one line instead of straddling two (half the memory reads per term)."""
+    owner = np.zeros(n_rows * width + _LINE // 8)
+    skip = (-owner.ctypes.data % _LINE) // 8
+    return owner[skip : skip + n_rows * width].reshape(n_rows, width)
+
+
 def pack_rows(blocks: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:
     """(weights, idf) of each block as views into one array laid out as ``Terms`` reads it.
 
@@ -36,7 +47,7 @@ def pack_rows(blocks: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.
     if not blocks:
         return []
     n_labels = blocks[0][0].shape[1]
-    rows = np.zeros((sum(len(idf) for _, idf in blocks), row_width(n_labels)))
+    rows = aligned_rows(sum(len(idf) for _, idf in blocks), row_width(n_labels))
     views = []
     start = 0
     for weights, idf in blocks:
@@ -50,19 +61,22 @@ def pack_rows(blocks: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.
 
 def packed_rows(blocks: Sequence[Block], n_labels: int) -> np.ndarray | None:
     """The array ``pack_rows`` made for exactly these blocks, if their arrays are its views."""
-    rows = blocks[0].weights.base if blocks else None
-    if not isinstance(rows, np.ndarray) or rows.shape != (
-        sum(len(b.idf) for b in blocks),
-        row_width(n_labels),
-    ):
+    owner = blocks[0].weights.base if blocks else None
+    width = row_width(n_labels)
+    n_rows = sum(len(b.idf) for b in blocks)
+    if not isinstance(owner, np.ndarray) or owner.dtype != np.float64 or not owner.flags.c_contiguous:
         return None
+    skip, rest = divmod(blocks[0].weights.ctypes.data - owner.ctypes.data, owner.itemsize)
+    if rest or skip < 0 or skip + n_rows * width > owner.size:
+        return None
+    rows = owner.reshape(-1)[skip : skip + n_rows * width].reshape(n_rows, width)
     start = 0
     for block in blocks:
         at = rows.ctypes.data + start * rows.strides[0]
         weights, idf = block.weights, block.idf
         if (
-            weights.base is not rows
-            or idf.base is not rows
+            weights.base is not owner
+            or idf.base is not owner
             or weights.shape != (len(idf), n_labels)
             or weights.strides != rows.strides
             or idf.strides != rows.strides[:1]

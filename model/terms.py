@@ -27,7 +27,7 @@ import numpy as np
 from .features import HAS_WORD
 from .hashtable import KeyTable
 from .kernel import load_kernel, logs
-from .rows import packed_rows, row_width
+from .rows import aligned_rows, packed_rows, row_width
 from .segment import cut_lines
 
 
@@ -437,7 +437,7 @@ class Terms:
         if packed is not None:  # a loaded model's blocks are views of these rows already
             self.rows = packed
         else:
-            self.rows = np.zeros((sum(len(b.idf) for b in blocks), row_width(n_labels)))
+            self.rows = aligned_rows(sum(len(b.idf) for b in blocks), row_width(n_labels))
             # Filled in place: a stacked copy first would double 20 MB of memory traffic at start-up.
             if blocks:
                 np.concatenate([b.weights for b in blocks], out=self.rows[:, :n_labels])

@@ -153,3 +153,14 @@ def test_word_ids_are_the_same_when_the_memory_of_unseen_tokens_is_full(monkeypa
     assert np.array_equal(full.word_ids(texts), expected)
     assert np.array_equal(full.word_ids(texts), expected)
     assert len(full.ids) == before  # nothing remembered
+
+
+def test_a_loaded_model_keeps_its_weights_once_in_rows_of_one_cache_line() -> None:
+    model = load_model(default_model_dir())
+    rows = model._terms.rows
+    assert model.words is not None and model.chars is not None
+    assert np.shares_memory(rows, model.words.weights) and np.shares_memory(rows, model.chars.idf)
+    assert rows.ctypes.data % 64 == 0 and rows.strides[0] == 64
+    # Built from blocks that are no views (a model fitted in this process): its own aligned rows.
+    copied = Terms(model.words, None, len(model.labels))
+    assert copied.rows.ctypes.data % 64 == 0
