@@ -3,6 +3,7 @@ scores to the last bit, whatever the text; a clear error for a bad setting or ba
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import shutil
@@ -162,5 +163,8 @@ def test_a_loaded_model_keeps_its_weights_once_in_rows_of_one_cache_line() -> No
     assert np.shares_memory(rows, model.words.weights) and np.shares_memory(rows, model.chars.idf)
     assert rows.ctypes.data % 64 == 0 and rows.strides[0] == 64
     # Built from blocks that are no views (a model fitted in this process): its own aligned rows.
-    copied = Terms(model.words, None, len(model.labels))
+    words = dataclasses.replace(model.words, weights=model.words.weights.copy(), idf=model.words.idf.copy())
+    copied = Terms(words, None, len(model.labels))
+    assert not np.shares_memory(copied.rows, rows)
     assert copied.rows.ctypes.data % 64 == 0
+    assert np.array_equal(copied.rows[:, : len(model.labels)], model.words.weights)
