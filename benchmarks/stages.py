@@ -43,7 +43,11 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("segmentation (rjieba, jieba for rare strings)", ("Jieba", "segment.py", "jieba/")),
     ("normalization (OpenCC, NFKC, glosses, white space)", ("opencc", "unicodedata", "text.py")),
-    ("n-gram and word look-up", ("occurrences", ":find", "_search", "searchsorted", "_classify_token")),
+    ("compiled kernel: n-gram and pair look-up, term scoring", ("score_kernel", "_compiled_scores")),
+    (
+        "n-gram and word look-up",
+        ("occurrences", ":find", "_search", "searchsorted", "_classify_token", "word_ids"),
+    ),
     ("term scoring (sort, tf-idf, weights)", ("terms.py:scores", "'sort'", "reduceat", "bincount")),
     ("layout cues, contexts, digit folding", ("features.py", "re.Pattern", "context.py")),
     ("probabilities and prediction objects", ("classifier.py",)),
