@@ -1,12 +1,14 @@
-"""The compiled inner loop of the classifier (``score_kernel.c``): whether it is there and wanted.
+"""The compiled kernels (``score_kernel.c``, ``token_kernel.c``): whether they are there and wanted.
 
-``terms.Terms.scores`` has two paths that give the same scores to the last bit: the compiled
-kernel, built at install time where a C compiler is found, and numpy. ``PARKNEWS_KERNEL``
-picks one (``compiled`` or ``numpy``); unset, the kernel is used when it was built.
+Each has a Python twin that gives the same result to the last bit: ``terms.Terms`` scores
+with numpy, ``segment`` and ``terms`` scan tokens in Python. The kernels are built at install
+time where a C compiler is found (``setup.py``). ``PARKNEWS_KERNEL`` picks ``compiled`` or
+``python``; unset, the kernels are used when they were built.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from types import ModuleType
 
@@ -14,7 +16,7 @@ import numpy as np
 
 from .errors import ParknewsError
 
-__all__ = ["KERNELS", "load_kernel", "logs"]
+__all__ = ["KERNELS", "load_kernel", "load_token_kernel", "logs"]
 
 _LOGS = np.zeros(2)
 
@@ -29,24 +31,31 @@ def logs(n: int) -> np.ndarray:
     return _LOGS
 
 
-KERNELS: tuple[str, ...] = ("compiled", "numpy")
+KERNELS: tuple[str, ...] = ("compiled", "python")
 
 
-def load_kernel() -> ModuleType | None:
-    """The compiled inner loop (``model/score_kernel.c``), or None for the numpy path: when it was not
-    built (no C compiler at install time) or ``PARKNEWS_KERNEL=numpy`` asks for numpy. Both give
-    the same scores to the last bit; a bad value raises."""
+def _compiled(name: str) -> ModuleType | None:
     wanted = os.environ.get("PARKNEWS_KERNEL", "").strip().lower()
     if wanted and wanted not in KERNELS:
         raise ParknewsError(f"PARKNEWS_KERNEL={wanted!r}: expected one of {', '.join(KERNELS)}")
-    if wanted == "numpy":
+    if wanted == "python":
         return None
     try:
-        from . import score_kernel
+        return importlib.import_module(f"{__package__}.{name}")
     except ImportError:
         if wanted == "compiled":
             raise ParknewsError(
-                "PARKNEWS_KERNEL=compiled: the compiled kernel was not built (reinstall with a C compiler)"
+                "PARKNEWS_KERNEL=compiled: the compiled kernels were not built (reinstall with a C compiler)"
             ) from None
         return None
-    return score_kernel
+
+
+def load_kernel() -> ModuleType | None:
+    """The classifier's compiled inner loop (``score_kernel.c``), or None for the numpy path: when
+    it was not built or ``PARKNEWS_KERNEL=python`` asks for that; a bad value raises."""
+    return _compiled("score_kernel")
+
+
+def load_token_kernel() -> ModuleType | None:
+    """The compiled token scans (``token_kernel.c``), or None for their Python twins (as above)."""
+    return _compiled("token_kernel")

@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 
 from . import jiebacut
 from .errors import ParknewsError
+from .kernel import load_token_kernel
 
 __all__ = ["BACKENDS", "backend", "cut", "cut_lines", "load_reference", "requested_backend"]
 
@@ -87,29 +88,42 @@ def _pieces_of(token: str) -> list[str] | None:
     return None
 
 
-def _resplit(tokens: list[str]) -> list[str]:
-    """Split the tokens jieba's HMM would split. Only tokens holding . _ or - can be: a scan of
-    all tokens for those marks (in C) finds them, and only those are looked at in Python."""
+def joined_tokens(tokens: list[str]) -> list[int]:
+    """Positions of the tokens ``_pieces`` may split: ASCII, longer than two, holding . _ or -
+    (``token_kernel.joined_tokens``, its compiled twin, where built)."""
     joined = "\n".join(tokens)  # no token holds a newline but the line break itself
-    found: list[tuple[int, list[str]]] = []
+    offsets: list[int] = []
     end = -1
-    for mark in _JOINED.finditer(joined):
+    for mark in _JOINED.finditer(joined):  # marks are rare: one scan in C, then each in Python
         if mark.start() < end:
             continue  # in the token already looked at
         start = joined.rfind("\n", 0, mark.start()) + 1
         end = joined.find("\n", mark.end())
         end = len(joined) if end < 0 else end
-        pieces = _pieces_of(joined[start:end])
-        if pieces is not None:
-            found.append((start, pieces))
+        if end - start > 2 and joined[start:end].isascii():
+            offsets.append(start)
+    if not offsets:
+        return []
+    # Where each token starts in ``joined``, to turn an offset into the token's position.
+    starts = list(itertools.accumulate(map(operator.add, map(len, tokens), itertools.repeat(1)), initial=0))
+    return [bisect.bisect_left(starts, offset) for offset in offsets]
+
+
+def needs_reference(text: str) -> bool:
+    """Whether ``text`` holds what only jieba segments right (module docstring, 2 and 3)."""
+    return _NEEDS_REFERENCE.search(text) is not None
+
+
+def _resplit(tokens: list[str]) -> list[str]:
+    """Split the tokens jieba's HMM would split; only the few that may be split are looked at."""
+    compiled = load_token_kernel()
+    marked = compiled.joined_tokens(tokens) if compiled is not None else joined_tokens(tokens)
+    found = [(i, pieces) for i in marked if (pieces := _pieces_of(tokens[i])) is not None]
     if not found:
         return tokens
-    # Where each token starts in ``joined``, to turn a match's offset into the token's position.
-    starts = list(itertools.accumulate(map(operator.add, map(len, tokens), itertools.repeat(1)), initial=0))
     out: list[str] = []
     last = 0
-    for offset, pieces in found:
-        i = bisect.bisect_left(starts, offset)
+    for i, pieces in found:
         out += tokens[last:i]
         out += pieces
         last = i + 1
@@ -178,12 +192,14 @@ class _Segmenter:
         if fast is None:
             return self._each(texts)
         joined = "\n".join(texts)
-        if _NEEDS_REFERENCE.search(joined):
+        compiled = load_token_kernel()
+        needs = compiled.needs_reference if compiled is not None else needs_reference
+        if needs(joined):
             # Only the texts that need jieba go to it; runs of the others are still cut in one call.
             tokens: list[str] = []
             run: list[str] = []
             for text in texts:
-                if _NEEDS_REFERENCE.search(text):
+                if needs(text):
                     if run:
                         tokens += self._fast_cut(fast, "\n".join(run))
                         tokens.append("\n")

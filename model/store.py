@@ -26,9 +26,10 @@ import numpy as np
 from .classifier import ParagraphClassifier, TermBlock
 from .errors import ModelError
 from .features import FEATURES_VERSION, LAYOUT_NAMES
+from .joined import JoinedTerms
 from .labels import LABELS
 from .rows import pack_rows
-from .terms import JoinedTerms, SavedTables
+from .terms import SavedTables
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "check_replaceable", "load_model", "save_model"]
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import operator
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from itertools import repeat
 from types import ModuleType
 from typing import Any, Protocol, TypeVar
@@ -26,7 +24,8 @@ import numpy as np
 # features (tests compare it with the scikit-learn pipeline, which calls those functions).
 from .features import HAS_WORD
 from .hashtable import KeyTable
-from .kernel import load_kernel, logs
+from .joined import JoinedTerms
+from .kernel import load_kernel, load_token_kernel, logs
 from .rows import aligned_rows, packed_rows, row_width
 from .segment import cut_lines
 
@@ -48,7 +47,7 @@ class TermBlock(Protocol):
     def tables(self) -> SavedTables | None: ...
 
 
-__all__ = ["JoinedTerms", "SavedTables", "Terms"]
+__all__ = ["SavedTables", "Terms"]
 
 
 @dataclass(frozen=True)
@@ -68,44 +67,10 @@ class SavedTables:
         return self.arrays if terms is self.terms and self.arrays else None
 
 
-class JoinedTerms(Sequence[str]):
-    """Terms kept as one string with ``SEPARATOR`` between them, as a model file stores them.
-
-    Parsing 250,000 short strings out of JSON was a tenth of the cold start; one long string
-    costs next to nothing, the look-up tables read its code points without splitting it, and
-    the strings themselves are made only if something asks for them (explanations, saving).
-    """
-
-    SEPARATOR = "\n"  # no term holds one: a paragraph is one line (``fits`` checks it on save)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    @staticmethod
-    def fits(terms: Sequence[str]) -> bool:
-        """Whether ``terms`` can be joined and split back unchanged."""
-        return all(terms) and JoinedTerms.SEPARATOR not in "".join(terms)
-
-    @cached_property
-    def _strings(self) -> list[str]:
-        return self.text.split(self.SEPARATOR) if self.text else []
-
-    def __len__(self) -> int:
-        return self.text.count(self.SEPARATOR) + 1 if self.text else 0
-
-    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
-        return self._strings[index]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._strings)
-
-    def __getstate__(self) -> dict[str, str]:
-        return {"text": self.text}  # the split strings are rebuilt where the model lands
-
-
 _MISSING = -1  # a word with letters the model has never seen: it breaks word pairs
 _DROPPED = -2  # white space or punctuation: word_terms drops it, so pairs join across it
 _BREAK = -3  # the line break cut_lines puts between paragraphs
+_UNSEEN = -4  # a token the look-up has not met yet (word_ids classifies it)
 _BITS = 21  # every code point (≤ 0x10FFFF) fits in 21 bits once shifted by one
 _UNKNOWN_WORDS = 200_000  # unseen tokens remembered before the look-up stops growing
 # A line (a token, joined by newlines) holding a word character: HAS_WORD, for many tokens at once.
@@ -274,140 +239,25 @@ class _WordIndex:
         """The id of every token of ``texts`` in order (``_MISSING``, ``_DROPPED`` for the words the
         vocabulary lacks), with ``_BREAK`` between texts."""
         tokens = cut_lines(texts)
-        ids = list(map(self.ids.get, tokens))
-        if None in ids:
-            # Tokens never met: each distinct one classified once, then all looked up again in C.
-            new = dict.fromkeys(itertools.compress(tokens, map(operator.is_, ids, itertools.repeat(None))))
-            wordy = set(_WORDY_LINE.findall("\n".join(new)))  # no token holds a newline but the break
-            new.update((token, _MISSING if token in wordy else _DROPPED) for token in new)
+        ids = self._looked_up(tokens)
+        unseen = ids == _UNSEEN
+        if unseen.any():
+            # Tokens never met: each distinct one classified once, then all looked up again.
+            distinct = dict.fromkeys(itertools.compress(tokens, unseen.tolist()))
+            wordy = set(_WORDY_LINE.findall("\n".join(distinct)))  # no token holds a newline but the break
+            new = {token: _MISSING if token in wordy else _DROPPED for token in distinct}
             if len(self.ids) + len(new) <= self.known + _UNKNOWN_WORDS:
                 self.ids.update(new)
-                ids = list(map(self.ids.get, tokens))
-            else:  # the memory of unseen tokens is full
-                ids = [new[t] if i is None else i for t, i in zip(tokens, ids)]
-        return np.array(ids, dtype=np.int64)
+                return self._looked_up(tokens)
+            ids = ids.copy()  # the memory of unseen tokens is full: fill them in here
+            ids[unseen] = [new[t] for t in itertools.compress(tokens, unseen.tolist())]
+        return ids
 
-    def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(row, column) of every 1-, 2- and 3-gram of ``texts`` that is in the vocabulary."""
-        if not texts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
-        # Each paragraph is followed by one separator (its own slot, whatever the text holds).
-        joined = "\0".join(texts).encode("utf-32-le", "surrogatepass")
-        n = int(lengths.sum())
-        padded = np.empty(n + 2, dtype=np.int64)
-        padded[: n - 1] = np.frombuffer(joined, dtype=np.uint32)
-        padded[: n - 1] += 1
-        padded[n - 1 :] = _SEPARATOR
-        padded[np.cumsum(lengths[:-1]) - 1] = _SEPARATOR
-        rows = np.repeat(np.arange(len(texts)), lengths)
-        uni = padded[:n]
-        bi = (uni << _BITS) | padded[1 : n + 1]
-        tri = (bi << _BITS) | padded[2 : n + 2]
-        single = self.unigrams[uni]
-        hit = single >= 0
-        found, columns = self.table.find(np.concatenate([bi, tri]))
-        np.remainder(found, n, out=found)
-        single_columns = single[hit].astype(np.int64)
-        return np.concatenate([rows[hit], rows[found]]), np.concatenate([single_columns, columns])
-
-
-class _WordIndex:
-    """The word block's vocabulary as word ids and hashed word-pair keys."""
-
-    def __init__(self, terms: Sequence[str], saved: Mapping[str, np.ndarray] | None = None) -> None:
-        strings = list(terms)
-        unigrams, pairs, ids, halves_ids = (
-            self._computed(strings) if saved is None else self._stored(strings, saved)
-        )
-        self.known = len(ids)
-        self.unigram_columns = np.full(self.known, -1, dtype=np.int64)
-        self.unigram_columns[: len(unigrams)] = unigrams
-        # Distinct pair terms are distinct (first, second) id pairs, hence distinct keys.
-        self.pairs = KeyTable(
-            halves_ids[0::2] * self.known + halves_ids[1::2],
-            pairs,
-            None if saved is None else saved["pair_slots"],
-        )
-        ids["\n"] = _BREAK
-        self.ids = ids
-
-    @staticmethod
-    def _computed(terms: list[str]) -> tuple[np.ndarray, np.ndarray, dict[str, int], np.ndarray]:
-        """Unigram and pair columns, ``{word: id}`` and the ids of both halves of every pair."""
-        spaces = np.fromiter(map(str.count, terms, repeat(" ")), dtype=np.int64, count=len(terms))
-        unigrams = np.flatnonzero(spaces == 0)
-        pairs = np.flatnonzero(spaces == 1)
-        ids = dict(zip(map(terms.__getitem__, unigrams.tolist()), range(len(unigrams))))
-        # Both halves of every pair, in order: a word holds no space, so one split finds them.
-        halves = " ".join(map(terms.__getitem__, pairs.tolist())).split(" ") if len(pairs) else []
-        words = list(map(ids.get, halves))
-        # A pair may hold a word that is no unigram term itself (a model fitted
-        # with other df limits); it still needs an id to be found in pairs.
-        with contextlib.suppress(ValueError):  # list.index scans in C: such words are rare
-            i = words.index(None)
-            while True:
-                words[i] = ids.setdefault(halves[i], len(ids))
-                i = words.index(None, i + 1)
-        return unigrams, pairs, ids, np.array(words, dtype=np.int64)
-
-    @staticmethod
-    def _stored(
-        terms: list[str], saved: Mapping[str, np.ndarray]
-    ) -> tuple[np.ndarray, np.ndarray, dict[str, int], np.ndarray]:
-        """What ``_computed`` returns, read from a model folder: only the dict is built."""
-        unigrams = saved["unigrams"].astype(np.int64)
-        pairs = saved["pairs"].astype(np.int64)
-        halves_ids = saved["pair_ids"].astype(np.int64).ravel()
-        n = len(terms)
-        for columns in (unigrams, pairs):
-            if len(columns) and not (columns.min() >= 0 and columns.max() < n):
-                raise ValueError("saved columns run past the terms")
-        ids = dict(zip(map(terms.__getitem__, unigrams.tolist()), range(len(unigrams))))
-        # Words found only in pairs have the ids after the unigrams, in order of first appearance:
-        # each is read from the first pair that holds it.
-        extra = np.flatnonzero(halves_ids >= len(unigrams))
-        numbers, first = np.unique(halves_ids[extra], return_index=True)
-        if len(halves_ids) != 2 * len(pairs) or not np.array_equal(
-            numbers, np.arange(len(unigrams), len(unigrams) + len(numbers))
-        ):
-            raise ValueError("saved word ids do not fit the terms")
-        for number, at in zip(numbers.tolist(), extra[first].tolist()):
-            ids.setdefault(terms[int(pairs[at // 2])].split(" ")[at % 2], number)
-        if len(ids) != len(unigrams) + len(numbers) or (halves_ids < 0).any():
-            raise ValueError("saved word ids do not fit the terms")
-        return unigrams, pairs, ids, halves_ids
-
-    def saved(self) -> dict[str, np.ndarray]:
-        """What a model folder stores of this index: unigram and pair columns, the word ids of
-        each pair's halves and each pair's hash-table slot (pairs in column order)."""
-        pairs, slots = self.pairs.placement()
-        keys = self.pairs.keys[slots]
-        unigrams = self.unigram_columns[self.unigram_columns >= 0]
-        return {
-            "unigrams": unigrams.astype(np.int32),
-            "pairs": pairs.astype(np.int32),
-            "pair_ids": np.stack([keys // self.known, keys % self.known], axis=1).astype(np.int32),
-            "pair_slots": slots.astype(np.int32),
-        }
-
-    def _classify_token(self, token: str) -> int:
-        word = _MISSING if HAS_WORD.search(token) else _DROPPED
-        if len(self.ids) < self.known + _UNKNOWN_WORDS:
-            self.ids[token] = word
-        return word
-
-    def word_ids(self, texts: list[str]) -> np.ndarray:
-        """The id of every token of ``texts`` in order (``_MISSING``, ``_DROPPED`` for the words the
-        vocabulary lacks), with ``_BREAK`` between texts."""
-        tokens = cut_lines(texts)
-        ids = list(map(self.ids.get, tokens))
-        with contextlib.suppress(ValueError):  # list.index scans in C: only new tokens cost Python time
-            i = ids.index(None)
-            while True:
-                ids[i] = self._classify_token(tokens[i])
-                i = ids.index(None, i + 1)
-        return np.array(ids, dtype=np.int64)
+    def _looked_up(self, tokens: list[str]) -> np.ndarray:
+        compiled = load_token_kernel()
+        if compiled is not None:
+            return np.frombuffer(compiled.token_ids(tokens, self.ids, _UNSEEN)[0], dtype=np.int64)
+        return np.array(list(map(self.ids.get, tokens, itertools.repeat(_UNSEEN))), dtype=np.int64)
 
     def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(row, column) of every word and adjacent word pair of ``texts`` in the vocabulary."""

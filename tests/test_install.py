@@ -150,14 +150,17 @@ def test_installed_module_runs_the_cli_and_train_stays_out_of_the_package(
     assert not (elsewhere / "xdg").exists()
 
 
-KERNEL_IN_USE = "from parknews.model.kernel import load_kernel; print(load_kernel() is not None)"
+KERNEL_IN_USE = (
+    "from parknews.model.kernel import load_kernel, load_token_kernel\n"
+    "print(load_kernel() is not None, load_token_kernel() is not None)"
+)
 
 
 def test_the_wheel_carries_the_compiled_kernel(installed: Path, elsewhere: Path) -> None:
     if shutil.which(os.environ.get("CC", "cc")) is None and os.environ.get("PARKNEWS_REQUIRE_KERNEL") != "1":
         pytest.skip("no C compiler here: the wheel holds no kernel")
     found = run([str(installed / "python"), "-c", KERNEL_IN_USE], cwd=elsewhere, env=clean_env())
-    assert found.strip() == "True"
+    assert found.strip() == "True True"
 
 
 def test_without_a_c_compiler_the_install_works_on_numpy(tmp_path: Path, elsewhere: Path) -> None:
@@ -165,7 +168,7 @@ def test_without_a_c_compiler_the_install_works_on_numpy(tmp_path: Path, elsewhe
     # A compiler that fails, as on a machine with none: the optional kernel is skipped.
     bin_folder = install_wheel(tmp_path, env={**os.environ, "CC": "false", "LDSHARED": "false"})
     python = str(bin_folder / "python")
-    assert run([python, "-c", KERNEL_IN_USE], cwd=elsewhere, env=clean_env()).strip() == "False"
+    assert run([python, "-c", KERNEL_IN_USE], cwd=elsewhere, env=clean_env()).strip() == "False False"
     text = "3月28日，园区一次签下9个项目，合同资金42.6亿元。\n当前位置：首页 > 新闻中心\n"
     argv = ["-m", "parknews", "classify", "-f", "jsonl"]
     output = run([python, *argv], cwd=elsewhere, stdin=text, env=clean_env())
