@@ -41,9 +41,15 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "start-up: imports, model load, look-up tables",
         ("<frozen", "marshal", "__init__", "store.py", "json/decoder", "exec", "_io.Buffered"),
     ),
-    ("segmentation (rjieba, jieba for rare strings)", ("Jieba", "segment.py", "jieba/")),
+    (
+        "segmentation (rjieba, jieba for rare strings)",
+        ("Jieba", "segment.py", "jieba/", "needs_reference", "joined_tokens"),
+    ),
     ("normalization (OpenCC, NFKC, glosses, white space)", ("opencc", "unicodedata", "text.py")),
-    ("compiled kernel: n-gram and pair look-up, term scoring", ("score_kernel", "_compiled_scores")),
+    (
+        "compiled kernels: token ids, n-gram and pair look-up, scoring",
+        ("score_kernel", "_compiled_scores", "token_ids"),
+    ),
     (
         "n-gram and word look-up",
         ("occurrences", ":find", "_search", "searchsorted", "_classify_token", "word_ids"),

@@ -242,14 +242,13 @@ class _WordIndex:
         ids = self._looked_up(tokens)
         unseen = ids == _UNSEEN
         if unseen.any():
-            # Tokens never met: each distinct one classified once, then all looked up again.
+            # Tokens never met: each distinct one classified once, and filled in where it stands.
             distinct = dict.fromkeys(itertools.compress(tokens, unseen.tolist()))
             wordy = set(_WORDY_LINE.findall("\n".join(distinct)))  # no token holds a newline but the break
             new = {token: _MISSING if token in wordy else _DROPPED for token in distinct}
             if len(self.ids) + len(new) <= self.known + _UNKNOWN_WORDS:
-                self.ids.update(new)
-                return self._looked_up(tokens)
-            ids = ids.copy()  # the memory of unseen tokens is full: fill them in here
+                self.ids.update(new)  # else the memory of unseen tokens is full
+            ids = ids.copy()  # a read-only view of the kernel's bytes
             ids[unseen] = [new[t] for t in itertools.compress(tokens, unseen.tolist())]
         return ids
 
