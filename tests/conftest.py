@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -16,6 +17,16 @@ os.environ.setdefault("PARKNEWS_CACHE_DIR", tempfile.mkdtemp(prefix="parknews-te
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = ROOT / "seeds"
 DATA_DIR = ROOT / "training" / "data"
+
+
+def built(module: ModuleType | None, name: str) -> ModuleType:
+    """A compiled kernel the tests need: skipped where it was not built (no C compiler at
+    install time), a failure where ``.ci/run`` says it must be (``PARKNEWS_REQUIRE_KERNEL=1``)."""
+    if module is None:
+        if os.environ.get("PARKNEWS_REQUIRE_KERNEL") == "1":
+            pytest.fail(f"PARKNEWS_REQUIRE_KERNEL=1 but the {name} was not built")
+        pytest.skip(f"the {name} was not built (no C compiler at install time)")
+    return module
 
 
 def assert_same_predictions(got: list, expected: list, atol: float = 1e-9) -> None:

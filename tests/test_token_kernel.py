@@ -3,7 +3,6 @@ any text and any tokens, and the same words and ids for a batch whichever runs."
 
 from __future__ import annotations
 
-import os
 from itertools import repeat
 
 import numpy as np
@@ -18,17 +17,12 @@ from parknews.model.location import default_model_dir
 from parknews.model.store import load_model
 from parknews.training.dataset import load_dataset
 
-REQUIRED = os.environ.get("PARKNEWS_REQUIRE_KERNEL") == "1"  # .ci/run: built, or the run fails
+from .conftest import built
 
 
 @pytest.fixture(scope="module")
 def compiled():
-    module = load_token_kernel()
-    if module is None:
-        if REQUIRED:
-            pytest.fail("PARKNEWS_REQUIRE_KERNEL=1 but the token kernel was not built")
-        pytest.skip("the token kernel was not built (no C compiler at install time)")
-    return module
+    return built(load_token_kernel(), "token kernel")
 
 
 # Characters near every edge the scans test: the Han ranges jieba and jieba-rs read alike and
