@@ -114,6 +114,12 @@ def needs_reference(text: str) -> bool:
     return _NEEDS_REFERENCE.search(text) is not None
 
 
+def _reference_check() -> Callable[[str], bool]:
+    """``needs_reference``, compiled (``token_kernel``) where built."""
+    compiled = load_token_kernel()
+    return compiled.needs_reference if compiled is not None else needs_reference
+
+
 def _resplit(tokens: list[str]) -> list[str]:
     """Split the tokens jieba's HMM would split; only the few that may be split are looked at."""
     compiled = load_token_kernel()
@@ -192,8 +198,7 @@ class _Segmenter:
         if fast is None:
             return self._each(texts)
         joined = "\n".join(texts)
-        compiled = load_token_kernel()
-        needs = compiled.needs_reference if compiled is not None else needs_reference
+        needs = _reference_check()
         if needs(joined):
             # Only the texts that need jieba go to it; runs of the others are still cut in one call.
             tokens: list[str] = []
@@ -232,7 +237,7 @@ class _Segmenter:
         fast = self._fast
         if fast is None and self.backend() == "rjieba":
             fast = self._fast
-        if fast is None or _NEEDS_REFERENCE.search(text):
+        if fast is None or _reference_check()(text):
             return self._reference()(text)
         tokens = fast(text, True)
         return _resplit(tokens) if _JOINED.search(text) else tokens

@@ -10,11 +10,10 @@ a direct table); word pairs are found as pairs of word ids. ``Terms.scores`` giv
 from __future__ import annotations
 
 import contextlib
-import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
 from types import ModuleType
 from typing import Any, Protocol, TypeVar
 
@@ -243,20 +242,21 @@ class _WordIndex:
         unseen = ids == _UNSEEN
         if unseen.any():
             # Tokens never met: each distinct one classified once, and filled in where it stands.
-            distinct = dict.fromkeys(itertools.compress(tokens, unseen.tolist()))
+            met = list(compress(tokens, unseen.tolist()))
+            distinct = dict.fromkeys(met)
             wordy = set(_WORDY_LINE.findall("\n".join(distinct)))  # no token holds a newline but the break
             new = {token: _MISSING if token in wordy else _DROPPED for token in distinct}
             if len(self.ids) + len(new) <= self.known + _UNKNOWN_WORDS:
                 self.ids.update(new)  # else the memory of unseen tokens is full
             ids = ids.copy()  # a read-only view of the kernel's bytes
-            ids[unseen] = [new[t] for t in itertools.compress(tokens, unseen.tolist())]
+            ids[unseen] = [new[t] for t in met]
         return ids
 
     def _looked_up(self, tokens: list[str]) -> np.ndarray:
         compiled = load_token_kernel()
         if compiled is not None:
             return np.frombuffer(compiled.token_ids(tokens, self.ids, _UNSEEN)[0], dtype=np.int64)
-        return np.array(list(map(self.ids.get, tokens, itertools.repeat(_UNSEEN))), dtype=np.int64)
+        return np.array(list(map(self.ids.get, tokens, repeat(_UNSEEN))), dtype=np.int64)
 
     def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(row, column) of every word and adjacent word pair of ``texts`` in the vocabulary."""
