@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from .kernel import text_scans
 from .segment import cut
 from .text import normalize
 
@@ -77,6 +78,9 @@ HAS_WORD = re.compile(r"\w")
 
 def fold_digits(text: str) -> str:
     # 53.78亿元 and 460.587亿元 should share features; the amount itself is noise.
+    scans = text_scans()
+    if scans is not None:
+        return scans.zero_numbers(text.lower())
     return _DIGITS.sub("0", text.lower())
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import importlib
 import os
+from functools import cache
 from types import ModuleType
 
 import numpy as np
 
 from .errors import ParknewsError
 
-__all__ = ["KERNELS", "load_kernel", "load_token_kernel", "logs"]
+__all__ = ["KERNELS", "load_kernel", "load_token_kernel", "logs", "text_scans"]
 
 _LOGS = np.zeros(2)
 
@@ -59,3 +60,11 @@ def load_kernel() -> ModuleType | None:
 def load_token_kernel() -> ModuleType | None:
     """The compiled token scans (``token_kernel.c``), or None for their Python twins (as above)."""
     return _compiled("token_kernel")
+
+
+@cache
+def text_scans() -> ModuleType | None:
+    """``load_token_kernel()``, decided once per process, for the scans made once per text
+    (``text.normalize``, ``features.fold_digits``): reading ``PARKNEWS_KERNEL`` again for
+    each text cost more than the scan itself."""
+    return load_token_kernel()

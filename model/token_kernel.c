@@ -92,10 +92,117 @@ fail:
     return NULL;
 }
 
+/* A str from UCS4 code points, in the narrowest kind as every str must be. */
+static PyObject *from_ucs4(const Py_UCS4 *buf, Py_ssize_t n) {
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n);
+}
+
+/* text.fold_compat: each character below len(table) whose entry is not 0 becomes that code point
+ * (its one-character NFKD, so NFKC of the result equals NFKC of the text); text itself if none. */
+static PyObject *fold_compat(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text;
+    Py_buffer view;
+    if (!PyArg_ParseTuple(args, "Uy*", &text, &view)) return NULL;
+    PyObject *out = NULL;
+    if (view.len % (Py_ssize_t)sizeof(uint32_t) != 0) {
+        PyErr_SetString(PyExc_ValueError, "fold_compat: the table must hold uint32 entries");
+        goto done;
+    }
+    const uint32_t *table = (const uint32_t *)view.buf;
+    Py_ssize_t size = view.len / (Py_ssize_t)sizeof(uint32_t);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), first = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if ((Py_ssize_t)c < size && table[c]) {
+            first = i;
+            break;
+        }
+    }
+    if (first < 0) {
+        Py_INCREF(text);
+        out = text;
+        goto done;
+    }
+    Py_UCS4 *buf = PyMem_Malloc((size_t)n * sizeof(Py_UCS4));
+    if (!buf) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (i >= first && (Py_ssize_t)c < size && table[c]) {
+            if (table[c] > 0x10FFFF) {
+                PyMem_Free(buf);
+                PyErr_SetString(PyExc_ValueError, "fold_compat: the table holds no code point");
+                goto done;
+            }
+            c = table[c];
+        }
+        buf[i] = c;
+    }
+    out = from_ucs4(buf, n);
+    PyMem_Free(buf);
+done:
+    PyBuffer_Release(&view);
+    return out;
+}
+
+/* features.fold_digits after lower(): every match of \d+(?:[.,]\d+)* (\d: a Unicode decimal
+ * digit, as re reads it in a str pattern) becomes "0"; text itself if it holds no digit. */
+static PyObject *zero_numbers(PyObject *Py_UNUSED(self), PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "zero_numbers: str expected");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), first = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i))) {
+            first = i;
+            break;
+        }
+    }
+    if (first < 0) {
+        Py_INCREF(text);
+        return text;
+    }
+    Py_UCS4 *buf = PyMem_Malloc((size_t)n * sizeof(Py_UCS4));
+    if (!buf) return PyErr_NoMemory();
+    Py_ssize_t k = 0, i = 0;
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!Py_UNICODE_ISDECIMAL(c)) {
+            buf[k++] = c;
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        while (j < n && Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, j))) j++;
+        for (;;) {
+            /* A [.,] continues the number only when a digit follows it. */
+            if (j + 1 >= n) break;
+            Py_UCS4 mark = PyUnicode_READ(kind, data, j);
+            if ((mark != '.' && mark != ',') || !Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, j + 1))) break;
+            j += 2;
+            while (j < n && Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, j))) j++;
+        }
+        buf[k++] = '0';
+        i = j;
+    }
+    PyObject *out = from_ucs4(buf, k);
+    PyMem_Free(buf);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"needs_reference", needs_reference, METH_O, "segment._NEEDS_REFERENCE.search(text) is not None."},
     {"joined_tokens", joined_tokens, METH_O, "Positions of the ASCII tokens longer than two holding . _ or -."},
     {"token_ids", token_ids, METH_VARARGS, "token_ids(tokens, ids, missing) -> (int64 bytes, count missing)."},
+    {"fold_compat", fold_compat, METH_VARARGS, "fold_compat(text, table) -> text with one-character NFKD folds."},
+    {"zero_numbers", zero_numbers, METH_O, "Every number (digits, . or , between digits) as 0."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -3,6 +3,7 @@ any text and any tokens, and the same words and ids for a batch whichever runs."
 
 from __future__ import annotations
 
+import unicodedata
 from itertools import repeat
 
 import numpy as np
@@ -10,7 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parknews.model import features as features_module
 from parknews.model import segment
+from parknews.model import text as text_module
 from parknews.model.features import contexts, fold_digits
 from parknews.model.kernel import load_token_kernel
 from parknews.model.location import default_model_dir
@@ -75,3 +78,51 @@ def test_words_and_ids_of_the_corpus_are_the_same_either_way(compiled, monkeypat
     assert words is not None
     for batch, expected in zip(batches, fast_ids):
         assert np.array_equal(words.word_ids(batch), expected)
+
+
+# Compatibility forms inside and outside the folded ranges, combining marks they could meet,
+# digits of several scripts beside the marks a number may hold.
+WIDE = "，（）：０９ＡＺａ％\u3000\xa0\u2002①…㎡℃Ⅳ\uf900\ufe35ｶﾞ\u0301\u0308é\u00b2"
+DIGITS = "0123456789٣٤१０.,. ,ab中"
+WIDE_TEXT = st.text(alphabet=st.sampled_from(list(WIDE + "中文 a1")), max_size=30) | st.text(max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(WIDE_TEXT)
+def test_fold_compat_is_translate_and_keeps_nfkc(compiled, text: str) -> None:
+    table, folds = text_module._compat_folds()
+    folded = compiled.fold_compat(text, table)
+    assert folded == text.translate(folds)
+    assert unicodedata.normalize("NFKC", folded) == unicodedata.normalize("NFKC", text)
+
+
+def test_every_fold_is_its_characters_nfkd() -> None:
+    table, folds = text_module._compat_folds()
+    assert folds and all(unicodedata.normalize("NFKD", chr(p)) == c for p, c in folds.items())
+    assert "\u3000".translate(folds) == " " and "，０Ａ".translate(folds) == ",0A"
+    assert [table[p] for p in folds] == [ord(c) for c in folds.values()]
+
+
+def test_fold_compat_refuses_bad_tables(compiled) -> None:
+    with pytest.raises(ValueError):
+        compiled.fold_compat("，", b"\x00\x00\x00")  # not whole uint32 entries
+    with pytest.raises(ValueError):
+        compiled.fold_compat("\x01", (0xFFFFFFFF).to_bytes(4, "little") * 2)  # no code point
+    with pytest.raises(TypeError):
+        compiled.fold_compat(b"bytes", b"")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(DIGITS)), max_size=30) | st.text(max_size=30))
+def test_zero_numbers_is_the_digit_pattern(compiled, text: str) -> None:
+    assert compiled.zero_numbers(text) == features_module._DIGITS.sub("0", text)
+
+
+def test_zero_numbers_on_amounts(compiled) -> None:
+    assert (
+        compiled.zero_numbers("产值53.78亿元，增长1,234.5%；第3.季度 ٣٤.5") == "产值0亿元，增长0%；第0.季度 0"
+    )
+    assert compiled.zero_numbers("١٢ab") == "0ab"  # the result is as narrow as its characters
+    assert compiled.zero_numbers("没有数字") == "没有数字"
+    with pytest.raises(TypeError):
+        compiled.zero_numbers(b"12")
