@@ -143,6 +143,19 @@ class ScoreRow(Mapping[str, float]):
     def __init__(self, labels: tuple[str, ...], proba: np.ndarray, row: int) -> None:
         self._labels, self._proba, self._row = labels, proba, row
 
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self._labels
+
+    @property
+    def proba(self) -> np.ndarray:
+        """The array of the whole article this row is read from."""
+        return self._proba
+
+    @property
+    def row(self) -> int:
+        return self._row
+
     def __getitem__(self, label: str) -> float:
         try:
             column = self._labels.index(label)

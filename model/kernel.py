@@ -1,7 +1,9 @@
-"""The compiled kernels (``score_kernel.c``, ``token_kernel.c``): whether they are there and wanted.
+"""The compiled kernels (``score_kernel.c``, ``token_kernel.c``, ``jsonl_kernel.c``): whether they
+are there and wanted.
 
 Each has a Python twin that gives the same result to the last bit: ``terms.Terms`` scores
-with numpy, ``segment`` and ``terms`` scan tokens in Python. The kernels are built at install
+with numpy, ``segment``, ``terms``, ``text`` and ``features`` scan tokens and text in Python,
+``annotate`` writes JSONL records with the json module. The kernels are built at install
 time where a C compiler is found (``setup.py``). ``PARKNEWS_KERNEL`` picks ``compiled`` or
 ``python``; unset, the kernels are used when they were built.
 """
@@ -17,7 +19,7 @@ import numpy as np
 
 from .errors import ParknewsError
 
-__all__ = ["KERNELS", "load_kernel", "load_token_kernel", "logs", "text_scans"]
+__all__ = ["KERNELS", "load_jsonl_kernel", "load_kernel", "load_token_kernel", "logs", "text_scans"]
 
 _LOGS = np.zeros(2)
 
@@ -60,6 +62,11 @@ def load_kernel() -> ModuleType | None:
 def load_token_kernel() -> ModuleType | None:
     """The compiled token scans (``token_kernel.c``), or None for their Python twins (as above)."""
     return _compiled("token_kernel")
+
+
+def load_jsonl_kernel() -> ModuleType | None:
+    """The compiled JSONL writer (``jsonl_kernel.c``), or None for ``annotate``'s Python path."""
+    return _compiled("jsonl_kernel")
 
 
 @cache

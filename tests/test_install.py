@@ -151,8 +151,9 @@ def test_installed_module_runs_the_cli_and_train_stays_out_of_the_package(
 
 
 KERNEL_IN_USE = (
-    "from parknews.model.kernel import load_kernel, load_token_kernel\n"
-    "print(load_kernel() is not None, load_token_kernel() is not None)"
+    "from parknews.model.kernel import load_jsonl_kernel, load_kernel, load_token_kernel\n"
+    "print(all(k() is not None for k in (load_kernel, load_token_kernel, load_jsonl_kernel)),"
+    " any(k() is not None for k in (load_kernel, load_token_kernel, load_jsonl_kernel)))"
 )
 
 

@@ -72,3 +72,79 @@ def test_numbers_are_written_as_the_encoder_writes_them(value: float) -> None:
     labeled = article(["x"], [[value] * len(LABELS)])
     assert jsonl_lines(labeled) == by_records(labeled)
     json.loads(jsonl_lines(labeled).replace("NaN", "0").replace("Infinity", "0"))
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    from parknews.model.kernel import load_jsonl_kernel
+
+    from .conftest import built
+
+    return built(load_jsonl_kernel(), "JSONL kernel")
+
+
+# Halfway cases (1/128 = 0.0078125 rounds to even), the exponent form below 1e-4, signs, 1.0.
+EDGES = [
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.0078125,
+    0.0000125,
+    1e-4,
+    9.9999e-5,
+    5e-7,
+    4.9999e-7,
+    0.5,
+    1 - 1e-12,
+    1e-300,
+    0.1234565,
+]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.floats(-1, 1) | st.sampled_from(EDGES))
+def test_a_score_is_written_as_repr_of_round(compiled, value: float) -> None:
+    text = compiled.score_text(value)
+    if abs(value) < 1e6:
+        assert text == repr(round(value, 6))
+    else:
+        assert text is None  # the Python path writes it
+
+
+def test_scores_written_in_c_are_those_of_the_python_path(compiled, monkeypatch) -> None:
+    rng = np.random.default_rng(7)
+    proba = rng.dirichlet(np.full(len(LABELS), 0.3), size=400)
+    proba[:20] = np.round(proba[:20], 7)  # sevenths: many halfway ties
+    labeled = article([f"第{i}段" for i in range(len(proba))], proba.tolist(), record=3)
+    fast = jsonl_lines(labeled)
+    monkeypatch.setenv("PARKNEWS_KERNEL", "python")
+    assert fast == jsonl_lines(labeled) == by_records(labeled)
+
+
+def test_what_the_kernel_declines_the_python_path_writes(compiled) -> None:
+    for texts, scores in (
+        (["孤立\ud800代理"], [[0.5] * len(LABELS)]),  # UTF-8 cannot hold a lone surrogate
+        (["数"], [[math.nan] * len(LABELS)]),
+        (["大"], [[2e6] * len(LABELS)]),
+    ):
+        labeled = article(texts, scores)
+        assert jsonl_lines(labeled) == by_records(labeled)
+    odd = LabeledArticle(
+        file="\udcff.txt", encoding="utf-8", paragraphs=article(["x"], [[0.5] * 6]).paragraphs
+    )
+    assert jsonl_lines(odd) == by_records(odd)
+    mixed = article(["a", "b"], [[0.5] * 6] * 2)
+    dict_scores = LabeledParagraph(1, "b", "spam", dict(zip(LABELS, [0.5] * 6)))
+    mixed = LabeledArticle(file="m.txt", encoding="utf-8", paragraphs=(mixed.paragraphs[0], dict_scores))
+    assert jsonl_lines(mixed) == by_records(mixed)
+
+
+def test_bad_arguments_are_refused(compiled) -> None:
+    proba = np.zeros((1, 2))
+    with pytest.raises(IndexError):
+        compiled.records("{", "}\n", ('"a"', '"b"'), proba, [1], [0], ["t"], ["a"])
+    with pytest.raises(ValueError):
+        compiled.records("{", "}\n", ('"a"', '"b"'), proba, [0, 0], [0], ["t"], ["a"])
+    with pytest.raises(TypeError):
+        compiled.records("{", "}\n", ('"a"', '"b"'), proba, [0], [0], [b"t"], ["a"])
