@@ -62,8 +62,7 @@ def contexts(lines: Sequence[str]) -> list[Context]:
     """Contexts for the non-empty lines of one article, in order."""
     out: list[Context] = []
     in_list = False
-    for line in lines:
-        text = normalize(line[:MAX_FEATURE_CHARS])
+    for text in normalize.many([line[:MAX_FEATURE_CHARS] for line in lines]):
         if in_list and len(text) >= _PROSE_MIN_CHARS and _PROSE_MARK.search(text):
             in_list = False
         out.append(Context(text, in_list))

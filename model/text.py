@@ -13,7 +13,7 @@ import unicodedata
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from .kernel import text_scans
 
@@ -132,17 +132,65 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-@lru_cache(maxsize=65536)
-def normalize(text: str) -> str:
-    """The form models read: no glosses, simplified, NFKC width folding, one space.
+def _normalized(text: str) -> str:
+    """The form models read: no glosses, simplified, NFKC width folding, one space."""
+    return _folded(to_simplified(strip_glosses(text)))
 
-    Cached because scraped pages repeat the same furniture lines over and over.
-    """
-    text = strip_glosses(text)
-    text = to_simplified(text)
-    text = _nfkc(text)
+
+def _folded(text: str) -> str:
     # str.split() and the regex \s agree on what white space is (both use Py_UNICODE_ISSPACE).
-    return " ".join(text.split())
+    return " ".join(_nfkc(text).split())
+
+
+def _normalized_lines(texts: list[str]) -> list[str]:
+    """``_normalized`` of each text, OpenCC called once for all (its cost per call was a
+    quarter of normalizing a line). No dictionary entry of OpenCC holds a line break, so
+    converting the joined lines converts each line as it would alone."""
+    stripped = [strip_glosses(t) for t in texts]
+    joined = "\n".join(stripped)
+    if joined.count("\n") != len(texts) - 1:  # a text holding a line break itself
+        return [_folded(to_simplified(t)) for t in stripped]
+    return [_folded(t) for t in to_simplified(joined).split("\n")]
+
+
+class _Remembered:
+    """``normalize``: ``_normalized`` with a bounded memory of the texts already seen, because
+    scraped pages repeat the same furniture lines over and over; ``many`` normalizes a batch."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._memory: dict[str, str] = {}
+        self.__wrapped__ = _normalized  # the function without the memory, as functools names it
+
+    def __call__(self, text: str) -> str:
+        found = self._memory.get(text)
+        if found is None:
+            found = _normalized(text)
+            self._remember({text: found})
+        return found
+
+    def many(self, texts: list[str]) -> list[str]:
+        """``[normalize(t) for t in texts]``, the texts not remembered converted in one batch."""
+        found = list(map(self._memory.get, texts))
+        if None in found:
+            missing = list(dict.fromkeys(t for t, f in zip(texts, found) if f is None))
+            new = dict(zip(missing, _normalized_lines(missing)))
+            self._remember(new)
+            found = [new[t] if f is None else f for t, f in zip(texts, found)]
+        return found  # type: ignore[return-value]  # no None is left
+
+    def _remember(self, new: dict[str, str]) -> None:
+        if len(self._memory) + len(new) > self.size:
+            # Dropping everything is crude but safe under threads; furniture comes back at once.
+            self._memory.clear()
+        if len(new) <= self.size:
+            self._memory.update(new)
+
+    def cache_clear(self) -> None:
+        self._memory.clear()
+
+
+normalize = _Remembered(65536)
 
 
 @dataclass(frozen=True)

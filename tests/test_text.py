@@ -7,9 +7,12 @@ from pathlib import Path
 
 import opencc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parknews.model.features import Context, char_terms, contexts, layout_vector, word_terms
 from parknews.model.text import normalize, paragraphs, split_sentences, strip_glosses
+from parknews.training.dataset import load_dataset
 
 GLOSS = re.compile(r"[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
 
@@ -114,3 +117,29 @@ def test_contexts_carry_normalized_text_and_the_headline_list_flag() -> None:
     ctx = contexts(["當前位置：首頁", "相关新闻", "某园区签约三个项目", "第二条标题", "正文" * 30 + "。"])
     assert ctx[0] == Context(text="当前位置:首页", in_list=False)
     assert [c.in_list for c in ctx] == [False, False, True, True, False]
+
+
+# Traditional script, glosses, full-width forms, line breaks and lone surrogates, side by side.
+MIXED = list("開發區(qū)園區（Yuán）沈默發展乾隆，０９ＡＺ\u3000\xa0 …①\n\r\t\ud800ab1")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(MIXED), max_size=12) | st.text(max_size=8), max_size=8))
+def test_a_batch_is_normalized_as_each_text_alone(texts: list[str]) -> None:
+    normalize.cache_clear()
+    assert normalize.many(texts) == [normalize.__wrapped__(t) for t in texts]
+    assert normalize.many(texts) == [normalize(t) for t in texts]  # now from the memory
+
+
+def test_the_corpus_is_normalized_as_each_line_alone() -> None:
+    lines = [line for a in load_dataset().articles[::3] for line in a.lines]
+    normalize.cache_clear()
+    assert normalize.many(lines) == [normalize.__wrapped__(t) for t in lines]
+
+
+def test_normalize_remembers_a_bounded_number_of_texts(monkeypatch) -> None:
+    monkeypatch.setattr(normalize, "size", 3)
+    normalize.cache_clear()
+    assert normalize.many(["開發", "區", "開發"]) == ["开发", "区", "开发"]
+    assert normalize("園") == "园" and normalize.many(["a", "b", "c", "d"]) == ["a", "b", "c", "d"]
+    assert len(normalize._memory) <= 3
