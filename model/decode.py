@@ -252,10 +252,10 @@ def open_input(name: str, stdin: BinaryIO | None = None) -> Iterator[BinaryIO]:
         )
         head = raw.read(2)
         stream: BinaryIO = io.BufferedReader(_Prefixed(head, raw))  # type: ignore[arg-type]
-        if head == _GZIP_MAGIC:
+        if head == GZIP_MAGIC:
             stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
         yield stream
 
 
-_GZIP_MAGIC = b"\x1f\x8b"
+GZIP_MAGIC = b"\x1f\x8b"
 GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
