@@ -25,8 +25,16 @@ from typing import Any
 import numpy as np
 
 from .context import article_shares, in_article, in_articles, softmax
-from .features import MAX_FEATURE_CHARS, Context, contexts, fold_digits, layout_key, layout_vector
-from .kernel import load_kernel
+from .features import (
+    MAX_FEATURE_CHARS,
+    Context,
+    contexts,
+    fold_digits,
+    layout_key,
+    layout_matrix,
+    layout_vector,
+)
+from .kernel import load_kernel, load_token_kernel
 from .labels import LABELS
 from .segment import requested_backend
 from .terms import SavedTables, Terms
@@ -270,6 +278,9 @@ class ParagraphClassifier:
         return np.array([found[t] for t in texts])
 
     def _layout(self, ctxs: Sequence[Context]) -> np.ndarray:
+        scans = load_token_kernel()
+        if scans is not None:  # compiled, the cues cost less than remembering them
+            return layout_matrix(ctxs, scans)
         # Keyed by what layout_vector reads, so repeated furniture is computed once.
         keys = [layout_key(c) for c in ctxs]
         found, missing = _recall(self._layout_memory, keys)

@@ -11,7 +11,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
+from types import ModuleType
 from typing import NamedTuple
+
+import numpy as np
 
 from .kernel import text_scans
 from .segment import cut
@@ -25,6 +28,7 @@ __all__ = [
     "char_terms",
     "contexts",
     "layout_key",
+    "layout_matrix",
     "layout_vector",
     "word_terms",
 ]
@@ -125,6 +129,16 @@ def layout_vector(ctx: Context) -> list[float]:
         1.0 if text.endswith(_TRUNCATED_ENDS) else 0.0,
         1.0 if ctx.in_list else 0.0,
     ]
+
+
+def layout_matrix(ctxs: Sequence[Context], scans: ModuleType) -> np.ndarray:
+    """``layout_vector`` of each context as the rows of one array, the five text cues found by
+    the compiled scan (``token_kernel.layout_cues``, the same regexes' answers; tests compare)."""
+    dense = np.empty((len(ctxs), len(LAYOUT_NAMES)))
+    cues = np.frombuffer(scans.layout_cues([c.text for c in ctxs]), dtype=np.float64)
+    dense[:, :-1] = cues.reshape(len(ctxs), len(LAYOUT_NAMES) - 1)
+    dense[:, -1] = [c.in_list for c in ctxs]
+    return dense
 
 
 def layout_key(ctx: Context) -> tuple[str, bool]:

@@ -197,12 +197,170 @@ static PyObject *zero_numbers(PyObject *Py_UNUSED(self), PyObject *text) {
     return out;
 }
 
+/* ---- features.layout_vector's five text cues, as its regexes find them (IGNORECASE included:
+ * re lets "s" match U+017F and "i" match U+0130 and U+0131; \d and \w are Unicode's). */
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+} Text;
+
+static Py_UCS4 at(const Text *t, Py_ssize_t i) { return PyUnicode_READ(t->kind, t->data, i); }
+
+static int is_digit(const Text *t, Py_ssize_t i) { return i >= 0 && i < t->n && Py_UNICODE_ISDECIMAL(at(t, i)); }
+
+static int is_word(const Text *t, Py_ssize_t i) {
+    if (i < 0 || i >= t->n) return 0;
+    Py_UCS4 c = at(t, i);
+    return c == '_' || Py_UNICODE_ISALNUM(c);
+}
+
+/* One character against a lower-case ASCII letter or mark of a pattern, as re.IGNORECASE reads it. */
+static int same_letter(Py_UCS4 c, char want) {
+    if (want == 's' && c == 0x17F) return 1;
+    if (want == 'i' && (c == 0x130 || c == 0x131)) return 1;
+    if (want >= 'a' && want <= 'z') return c == (Py_UCS4)want || c == (Py_UCS4)(want - 32);
+    return c == (Py_UCS4)want;
+}
+
+/* The length of ``word`` matched at i (ignoring case), or -1. */
+static Py_ssize_t match_word(const Text *t, Py_ssize_t i, const char *word) {
+    Py_ssize_t k = 0;
+    for (; word[k]; k++)
+        if (i + k >= t->n || !same_letter(at(t, i + k), word[k])) return -1;
+    return k;
+}
+
+/* "." then one of ``words`` then \b (the last letter is a word character: what follows is not). */
+static int extension_at(const Text *t, Py_ssize_t dot, const char *const *words) {
+    for (; *words; words++) {
+        Py_ssize_t k = match_word(t, dot + 1, *words);
+        if (k > 0 && !is_word(t, dot + 1 + k)) return 1;
+    }
+    return 0;
+}
+
+static const char *const URL_ENDINGS[] = {"com", "cn", "net", "html", "htm", "php", NULL};
+static const char *const FILE_ENDINGS[] = {"jpeg", "jpg", "png", "gif", "bmp", "webp", NULL};
+
+/* _URL: https?://|www\.|\.(?:com|cn|net|html?|php)\b */
+static int has_url(const Text *t) {
+    for (Py_ssize_t i = 0; i < t->n; i++) {
+        if (match_word(t, i, "http://") > 0 || match_word(t, i, "https://") > 0 || match_word(t, i, "www.") > 0)
+            return 1;
+        if (at(t, i) == '.' && extension_at(t, i, URL_ENDINGS)) return 1;
+    }
+    return 0;
+}
+
+/* _FILE: \.(?:jpe?g|png|gif|bmp|webp)\b */
+static int has_file(const Text *t) {
+    for (Py_ssize_t i = 0; i < t->n; i++)
+        if (at(t, i) == '.' && extension_at(t, i, FILE_ENDINGS)) return 1;
+    return 0;
+}
+
+static int digits_at(const Text *t, Py_ssize_t i, Py_ssize_t count) {
+    for (Py_ssize_t k = 0; k < count; k++)
+        if (!is_digit(t, i + k)) return 0;
+    return 1;
+}
+
+static int dash_or_space(const Text *t, Py_ssize_t i) { return i < t->n && (at(t, i) == '-' || at(t, i) == ' '); }
+
+/* A match of _PHONE's alternatives at i ending where no digit follows, any choice of counts. */
+static int phone_at(const Text *t, Py_ssize_t i) {
+    /* 1[3-9]\d{9} */
+    if (i + 1 < t->n && at(t, i) == '1' && at(t, i + 1) >= '3' && at(t, i + 1) <= '9' && digits_at(t, i + 2, 9) &&
+        !is_digit(t, i + 11))
+        return 1;
+    /* \d{3,4}[- ]\d{7,8} */
+    for (Py_ssize_t a = 3; a <= 4; a++) {
+        if (!digits_at(t, i, a) || !dash_or_space(t, i + a)) continue;
+        for (Py_ssize_t b = 7; b <= 8; b++)
+            if (digits_at(t, i + a + 1, b) && !is_digit(t, i + a + 1 + b)) return 1;
+    }
+    /* 400[- ]?\d{3}[- ]?\d{3,4} */
+    if (i + 2 < t->n && at(t, i) == '4' && at(t, i + 1) == '0' && at(t, i + 2) == '0') {
+        for (int s1 = 0; s1 <= 1; s1++) {
+            Py_ssize_t j = i + 3;
+            if (s1 && !dash_or_space(t, j)) continue;
+            j += s1;
+            if (!digits_at(t, j, 3)) continue;
+            j += 3;
+            for (int s2 = 0; s2 <= 1; s2++) {
+                if (s2 && !dash_or_space(t, j)) continue;
+                for (Py_ssize_t c = 3; c <= 4; c++)
+                    if (digits_at(t, j + s2, c) && !is_digit(t, j + s2 + c)) return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* _PHONE: (?<!\d)(?:1[3-9]\d{9}|\d{3,4}[- ]\d{7,8}|400[- ]?\d{3}[- ]?\d{3,4})(?!\d) */
+static int has_phone(const Text *t) {
+    for (Py_ssize_t i = 0; i < t->n; i++)
+        if (!is_digit(t, i - 1) && phone_at(t, i)) return 1;
+    return 0;
+}
+
+/* _BULLET.match: ^(?:[-·•*>]|\d+[.、)]) (the \s* after it always matches). */
+static int has_bullet(const Text *t) {
+    if (t->n == 0) return 0;
+    Py_UCS4 c = at(t, 0);
+    if (c == '-' || c == 0xB7 || c == 0x2022 || c == '*' || c == '>') return 1;
+    Py_ssize_t i = 0;
+    while (is_digit(t, i)) i++;
+    if (i == 0 || i >= t->n) return 0;
+    c = at(t, i);
+    return c == '.' || c == 0x3001 || c == ')';
+}
+
+/* text.endswith(("...", "…", "...\n", "…\n")) */
+static int truncated(const Text *t) {
+    Py_ssize_t n = t->n;
+    if (n > 0 && at(t, n - 1) == '\n') n--;
+    if (n >= 1 && at(t, n - 1) == 0x2026) return 1;
+    return n >= 3 && at(t, n - 1) == '.' && at(t, n - 2) == '.' && at(t, n - 3) == '.';
+}
+
+/* layout_cues(texts) -> float64 bytes, five per text: url, phone, image file, bullet, truncated. */
+static PyObject *layout_cues(PyObject *Py_UNUSED(self), PyObject *texts) {
+    if (!PyList_Check(texts)) {
+        PyErr_SetString(PyExc_TypeError, "layout_cues: list expected");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    PyObject *bytes = PyBytes_FromStringAndSize(NULL, n * 5 * (Py_ssize_t)sizeof(double));
+    if (!bytes) return NULL;
+    double *out = (double *)PyBytes_AS_STRING(bytes);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *text = PyList_GET_ITEM(texts, i);
+        if (!PyUnicode_Check(text)) {
+            Py_DECREF(bytes);
+            PyErr_SetString(PyExc_TypeError, "layout_cues: texts must be str");
+            return NULL;
+        }
+        Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)};
+        double *row = out + 5 * i;
+        row[0] = has_url(&t);
+        row[1] = has_phone(&t);
+        row[2] = has_file(&t);
+        row[3] = has_bullet(&t);
+        row[4] = truncated(&t);
+    }
+    return bytes;
+}
+
 static PyMethodDef methods[] = {
     {"needs_reference", needs_reference, METH_O, "segment._NEEDS_REFERENCE.search(text) is not None."},
     {"joined_tokens", joined_tokens, METH_O, "Positions of the ASCII tokens longer than two holding . _ or -."},
     {"token_ids", token_ids, METH_VARARGS, "token_ids(tokens, ids, missing) -> (int64 bytes, count missing)."},
     {"fold_compat", fold_compat, METH_VARARGS, "fold_compat(text, table) -> text with one-character NFKD folds."},
     {"zero_numbers", zero_numbers, METH_O, "Every number (digits, . or , between digits) as 0."},
+    {"layout_cues", layout_cues, METH_O, "Five layout cues per text (url, phone, image file, bullet, truncated)."},
     {NULL, NULL, 0, NULL},
 };
 

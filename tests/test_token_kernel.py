@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from parknews.model import features as features_module
 from parknews.model import segment
 from parknews.model import text as text_module
-from parknews.model.features import contexts, fold_digits
+from parknews.model.features import Context, contexts, fold_digits, layout_matrix, layout_vector
 from parknews.model.kernel import load_token_kernel
 from parknews.model.location import default_model_dir
 from parknews.model.store import load_model
@@ -126,3 +126,27 @@ def test_zero_numbers_on_amounts(compiled) -> None:
     assert compiled.zero_numbers("没有数字") == "没有数字"
     with pytest.raises(TypeError):
         compiled.zero_numbers(b"12")
+
+
+# What the layout regexes look for, and the characters re.IGNORECASE and \d, \w read widely.
+LAYOUT = ".:/-_ 0123456789١٢wWhHtTpPsSſcCoOmMnNeElLjJgGiIİıfFbBxX…*>·•、)中\n"
+PIECES = ["http://", "https://", "www.", ".com", ".htm", ".html", ".jpeg", ".jpg", ".gıf", ".webp", ".php"]
+PIECES += ["400-", "400 123 4567", "13912345678", "010-1234567", "0571 88886666", "...", "…", "...\n"]
+LAYOUT_TEXT = st.lists(
+    st.sampled_from(PIECES) | st.text(alphabet=st.sampled_from(list(LAYOUT)), max_size=6)
+).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(LAYOUT_TEXT | st.text(max_size=20), max_size=4))
+def test_layout_cues_are_the_regexes_answers(compiled, texts: list[str]) -> None:
+    ctxs = [Context(t, in_list=i % 2 == 1) for i, t in enumerate(texts)]
+    assert layout_matrix(ctxs, compiled).tolist() == [layout_vector(c) for c in ctxs]
+
+
+def test_layout_cues_of_the_corpus(compiled) -> None:
+    ctxs = [c for a in load_dataset().articles[::2] for c in contexts(a.lines)]
+    assert np.array_equal(layout_matrix(ctxs, compiled), np.array([layout_vector(c) for c in ctxs]))
+    assert layout_matrix([], compiled).shape == (0, 6)
+    with pytest.raises(TypeError):
+        compiled.layout_cues(["ok", 3])
