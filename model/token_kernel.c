@@ -247,9 +247,10 @@ static const char *const FILE_ENDINGS[] = {"jpeg", "jpg", "png", "gif", "bmp", "
 /* _URL: https?://|www\.|\.(?:com|cn|net|html?|php)\b */
 static int has_url(const Text *t) {
     for (Py_ssize_t i = 0; i < t->n; i++) {
-        if (match_word(t, i, "http://") > 0 || match_word(t, i, "https://") > 0 || match_word(t, i, "www.") > 0)
-            return 1;
-        if (at(t, i) == '.' && extension_at(t, i, URL_ENDINGS)) return 1;
+        Py_UCS4 c = at(t, i);
+        if ((c == 'h' || c == 'H') && (match_word(t, i, "http://") > 0 || match_word(t, i, "https://") > 0)) return 1;
+        if ((c == 'w' || c == 'W') && match_word(t, i, "www.") > 0) return 1;
+        if (c == '.' && extension_at(t, i, URL_ENDINGS)) return 1;
     }
     return 0;
 }
@@ -344,10 +345,21 @@ static PyObject *layout_cues(PyObject *Py_UNUSED(self), PyObject *texts) {
             return NULL;
         }
         Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)};
+        /* One pass first: every URL holds "." or ":", every file name ".", every phone number
+         * three digits in a row; most paragraphs need none of the searches. */
+        int dot = 0, colon = 0, three = 0;
+        Py_ssize_t run = 0;
+        for (Py_ssize_t j = 0; j < t.n; j++) {
+            Py_UCS4 c = at(&t, j);
+            dot |= c == '.';
+            colon |= c == ':';
+            run = Py_UNICODE_ISDECIMAL(c) ? run + 1 : 0;
+            three |= run >= 3;
+        }
         double *row = out + 5 * i;
-        row[0] = has_url(&t);
-        row[1] = has_phone(&t);
-        row[2] = has_file(&t);
+        row[0] = (dot || colon) && has_url(&t);
+        row[1] = three && has_phone(&t);
+        row[2] = dot && has_file(&t);
         row[3] = has_bullet(&t);
         row[4] = truncated(&t);
     }
