@@ -24,8 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from parknews.api import classify
-from parknews.model.annotate import LabeledArticle
+from parknews.model.annotate import LabeledArticle, label_article
 from parknews.model.classifier import ParagraphClassifier
 from parknews.model.reader import Document, FileRef, InputProblem
 from parknews.model.segment import load_reference
@@ -122,8 +121,9 @@ def _without_text(item: Read) -> Read:
 
 def _labeled(model: ParagraphClassifier, documents: list[Document]) -> list[LabeledArticle]:
     # One numpy batch for the chunk, then each article as the API labels it (same predictions).
-    model.classify_ahead([p.text for p in paragraphs(d.text)] for d in documents)
-    return [classify(d, model=model) for d in documents]
+    paras = [paragraphs(d.text) for d in documents]
+    model.classify_ahead([p.text for p in ps] for ps in paras)
+    return [label_article(model, d, paras=ps) for d, ps in zip(documents, paras)]
 
 
 def _label_here(

@@ -17,7 +17,7 @@ from .classifier import ParagraphClassifier, ScoreRow, score_dict
 from .decode import Origin
 from .kernel import load_jsonl_kernel
 from .reader import Document
-from .text import paragraphs
+from .text import Paragraph, paragraphs
 
 __all__ = [
     "LabeledArticle",
@@ -88,15 +88,21 @@ class LabeledArticle(Origin):
 
 
 def label_article(
-    model: ParagraphClassifier, document: Document, *, span: tuple[int, int] | None = None
+    model: ParagraphClassifier,
+    document: Document,
+    *,
+    span: tuple[int, int] | None = None,
+    paras: list[Paragraph] | None = None,
 ) -> LabeledArticle:
     """Label every non-empty line of ``document`` (the original text is kept as is).
 
     With ``span=(start, stop)`` only those paragraphs are labeled (a Dask piece of
     a large file), each read in the context of the whole article, so its labels
-    are those of the whole file's.
+    are those of the whole file's. ``paras`` are ``paragraphs(document.text)``
+    when the caller has them already.
     """
-    paras = paragraphs(document.text)
+    if paras is None:
+        paras = paragraphs(document.text)
     predictions = model.classify([p.text for p in paras], span=span) if paras else []
     if span is not None:
         paras = paras[span[0] : span[1]]
