@@ -1,5 +1,5 @@
-"""The compiled parts of parknews: the classifier's inner loop (model/score_kernel.c) and its
-token scans (model/token_kernel.c).
+"""The compiled parts of parknews: the classifier's inner loop (model/score_kernel.c), its
+token scans (model/token_kernel.c) and jieba's word segmentation (model/cut_kernel.c).
 
 Everything else is declared in pyproject.toml. The extensions are optional: where no C
 compiler is found the install goes on and parknews runs their Python twins, which give the
@@ -17,6 +17,6 @@ setup(
             extra_compile_args=["-O2", "-ffp-contract=off", "-fno-fast-math"],
             optional=True,
         )
-        for name in ("score_kernel", "token_kernel")
+        for name in ("score_kernel", "token_kernel", "cut_kernel")
     ]
 )

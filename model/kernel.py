@@ -1,7 +1,8 @@
-"""The compiled kernels (``score_kernel.c``, ``token_kernel.c``): whether they are there and wanted.
+"""The compiled kernels (``score_kernel.c``, ``token_kernel.c``, ``cut_kernel.c``): whether they are
+there and wanted.
 
 Each has a Python twin that gives the same result to the last bit: ``terms.Terms`` scores
-with numpy, ``segment`` and ``terms`` scan tokens in Python. The kernels are built at install
+with numpy, ``segment`` and ``terms`` scan tokens in Python, ``jiebacut`` cuts as jieba does. The kernels are built at install
 time where a C compiler is found (``setup.py``). ``PARKNEWS_KERNEL`` picks ``compiled`` or
 ``python``; unset, the kernels are used when they were built.
 """
@@ -16,7 +17,7 @@ import numpy as np
 
 from .errors import ParknewsError
 
-__all__ = ["KERNELS", "load_kernel", "load_token_kernel", "logs"]
+__all__ = ["KERNELS", "load_cut_kernel", "load_kernel", "load_token_kernel", "logs"]
 
 _LOGS = np.zeros(2)
 
@@ -59,3 +60,8 @@ def load_kernel() -> ModuleType | None:
 def load_token_kernel() -> ModuleType | None:
     """The compiled token scans (``token_kernel.c``), or None for their Python twins (as above)."""
     return _compiled("token_kernel")
+
+
+def load_cut_kernel() -> ModuleType | None:
+    """The compiled word segmentation (``cut_kernel.c``), or None for rjieba and ``jiebacut`` (as above)."""
+    return _compiled("cut_kernel")
