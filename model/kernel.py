@@ -2,9 +2,10 @@
 there and wanted.
 
 Each has a Python twin that gives the same result to the last bit: ``terms.Terms`` scores
-with numpy, ``segment`` and ``terms`` scan tokens in Python, ``jiebacut`` cuts as jieba does. The kernels are built at install
-time where a C compiler is found (``setup.py``). ``PARKNEWS_KERNEL`` picks ``compiled`` or
-``python``; unset, the kernels are used when they were built.
+with numpy, ``segment`` and ``terms`` scan tokens in Python, rjieba and ``jiebacut`` cut as
+jieba does. The kernels are built at install time where a C compiler is found (``setup.py``).
+``PARKNEWS_KERNEL`` picks ``compiled`` or ``python``; unset, the kernels are used when they
+were built.
 """
 
 from __future__ import annotations
