@@ -246,10 +246,12 @@ static PyObject *token_of(Job *job, Py_ssize_t a, Py_ssize_t b) {
     }
     PyObject *token = new_token(c, n, top);
     if (token == NULL) return NULL;
+    /* The slot is read again: whatever ran during the allocation may have changed it. */
+    PyObject *old = s->cache_tokens[at];
     Py_INCREF(token);
     s->cache_tokens[at] = token;
     s->cache_keys[at] = h;
-    Py_XDECREF(known); /* a str: freeing it runs no Python code */
+    Py_XDECREF(old); /* a str: freeing it runs no Python code */
     return token;
 }
 
@@ -470,7 +472,18 @@ static int cut_text(Job *job, Py_ssize_t n, int newline_as_space) {
     return 0;
 }
 
-/* Cut one text onto out, with scratch memory from the stack when it is short. */
+/* The longest run of re_han_default characters: what cut_dag and the HMM need room for. */
+static Py_ssize_t longest_block(int kind, const void *data, Py_ssize_t n) {
+    Py_ssize_t longest = 0, run = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        run = in_han_default(PyUnicode_READ(kind, data, i)) ? run + 1 : 0;
+        if (run > longest) longest = run;
+    }
+    return longest;
+}
+
+/* Cut one text onto out, with scratch memory from the stack when it is short: the code points
+ * (unless the text is UCS-4 already), and route, next and back-pointers for its longest block. */
 static int cut_into(Segmenter *s, PyObject *text, Tokens *out, int newline_as_space) {
     if (!PyUnicode_Check(text)) {
         PyErr_Format(PyExc_TypeError, "cut: str expected, not %.100s", Py_TYPE(text)->tp_name);
@@ -479,13 +492,15 @@ static int cut_into(Segmenter *s, PyObject *text, Tokens *out, int newline_as_sp
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     if (n == 0) return 0;
     int kind = PyUnicode_KIND(text);
-    /* Per character: its code point (unless the text is UCS-4), route, next, back-pointers. */
-    size_t per = (kind == PyUnicode_4BYTE_KIND ? 0 : sizeof(Py_UCS4)) + sizeof(double) + sizeof(Py_ssize_t) + STATES;
-    if ((size_t)n > (PY_SSIZE_T_MAX - 64) / per) {
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t block = longest_block(kind, data, n) + 1;
+    size_t code_bytes = kind == PyUnicode_4BYTE_KIND ? 0 : sizeof(Py_UCS4) * (size_t)n;
+    size_t per_block = sizeof(double) + sizeof(Py_ssize_t) + STATES;
+    if ((size_t)block > (PY_SSIZE_T_MAX / 2) / per_block || code_bytes > PY_SSIZE_T_MAX / 2) {
         PyErr_NoMemory();
         return -1;
     }
-    size_t bytes = per * (size_t)(n + 1) + 64;
+    size_t bytes = per_block * (size_t)block + code_bytes;
     double stack[STACK_BYTES / sizeof(double)];
     void *memory = bytes <= sizeof stack ? (void *)stack : PyMem_Malloc(bytes);
     if (memory == NULL) {
@@ -493,17 +508,16 @@ static int cut_into(Segmenter *s, PyObject *text, Tokens *out, int newline_as_sp
         return -1;
     }
     Job job = {s, NULL, out, NULL, NULL, NULL, 0};
-    char *at = memory;
+    char *at = memory; /* doubles first, then 8-byte integers, then 4-byte ones: all aligned */
     job.route = (double *)at;
-    at += sizeof(double) * (size_t)(n + 1);
+    at += sizeof(double) * (size_t)block;
     job.next = (Py_ssize_t *)at;
-    at += sizeof(Py_ssize_t) * (size_t)(n + 1);
+    at += sizeof(Py_ssize_t) * (size_t)block;
     if (kind == PyUnicode_4BYTE_KIND) {
         job.c = PyUnicode_4BYTE_DATA(text);
     } else {
         Py_UCS4 *codes = (Py_UCS4 *)at;
-        at += sizeof(Py_UCS4) * (size_t)(n + 1);
-        const void *data = PyUnicode_DATA(text);
+        at += code_bytes;
         if (kind == PyUnicode_1BYTE_KIND)
             for (Py_ssize_t i = 0; i < n; i++) codes[i] = ((const Py_UCS1 *)data)[i];
         else
