@@ -10,8 +10,11 @@
  *
  * The dictionary is model/jiebacut.py's table: a 64-bit polynomial hash of every word and prefix
  * with its frequency (0 for a bare prefix). Here it is an open-addressing table of 16-byte slots
- * holding the hash and log(frequency), computed once with libm's log as math.log does, plus a
- * direct table for single BMP characters, the look-up every position starts with.
+ * (16 MB, in 2 MB pages where Linux gives them) holding the hash and log(frequency), computed once
+ * with libm's log as math.log does; a 512 KB filter in front of it answers most look-ups, which
+ * are of keys that are not there, and a direct table the single BMP characters every position
+ * starts with. The keys a block will look up are prefetched before it is cut. Tokens of up to
+ * eight characters come from a cache of str objects made before (a text's common words).
  * model/cutter.py builds a Segmenter from jiebacut's and jiebahmm's arrays; the tests compare it
  * with jiebacut.lcut and with jieba itself.
  */
@@ -107,7 +110,7 @@ static inline double lookup(const Segmenter *s, uint64_t key) {
 /* Macros, not functions: GCC takes a function holding only a prefetch for one without effects
  * and drops its calls. Both the filter's word and the slot are fetched: waiting for the word to
  * decide whether to fetch the slot stalls more than the needless fetches cost. */
-#if (defined(__GNUC__) || defined(__clang__)) && !defined(NO_PREFETCH)
+#if defined(__GNUC__) || defined(__clang__)
 #define PREFETCH_SLOT(s, mixed) __builtin_prefetch(&(s)->slots[home((s), (mixed))])
 #define PREFETCH_FILTER(s, mixed) __builtin_prefetch(filter_word((s), (mixed)))
 #else
@@ -152,7 +155,7 @@ typedef struct {
 static int push(Tokens *out, PyObject *token) {
     if (out->count == out->cap) {
         Py_ssize_t cap = out->cap ? out->cap * 2 : 256;
-        PyObject **items = cap <= PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(PyObject *)
+        PyObject **items = out->cap <= PY_SSIZE_T_MAX / 2 / (Py_ssize_t)sizeof(PyObject *)
                                ? PyMem_Realloc(out->items, (size_t)cap * sizeof(PyObject *))
                                : NULL;
         if (items == NULL) {
