@@ -42,8 +42,17 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("<frozen", "marshal", "__init__", "store.py", "json/decoder", "exec", "_io.Buffered"),
     ),
     (
-        "segmentation (rjieba, jieba for rare strings)",
-        ("Jieba", "segment.py", "jieba/", "needs_reference", "joined_tokens"),
+        "segmentation (the compiled cut; or rjieba, jieba for rare strings)",
+        (
+            "cut_kernel",
+            "cutter.py",
+            "jiebahmm.py",
+            "Jieba",
+            "segment.py",
+            "jieba/",
+            "needs_reference",
+            "joined_tokens",
+        ),
     ),
     ("normalization (OpenCC, NFKC, glosses, white space)", ("opencc", "unicodedata", "text.py")),
     (

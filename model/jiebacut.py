@@ -1,14 +1,16 @@
 """``jieba.lcut(text)`` (accurate mode, HMM on) without jieba's 66 MB prefix dictionary.
 
-``segment`` sends jieba the few strings rjieba cuts differently (a Han character
-repeated three times, rare Han ranges, lone surrogates). Loading jieba's
-dictionary for them cost 0.7–1.5 s and 66 MB: a dict of every word and every
-prefix of a word. This module computes the same cut from a compact table built
-from jieba's own ``dict.txt``: sorted 64-bit hashes of every word and prefix
-beside their frequencies (prefixes 0, as in jieba's ``gen_pfdict``), about 10 MB.
-``Tokenizer.cut``, ``get_DAG``, ``calc`` and ``__cut_DAG`` are followed step by
-step (same float operations, same tie-breaking in ``max``); the HMM is jieba's
-own ``jieba.finalseg``, whose tables are small Python modules.
+It is the Python twin of ``cut_kernel.Segmenter`` (model/cutter.py), which cuts every
+text where the compiled kernels are built; without them ``segment`` sends it the few
+strings rjieba cuts differently (a Han character repeated three times, rare Han
+ranges, lone surrogates). Loading jieba's dictionary for them cost 0.7–1.5 s and
+66 MB: a dict of every word and every prefix of a word. This module computes the
+same cut from a compact table built from jieba's own ``dict.txt``: sorted 64-bit
+hashes of every word and prefix beside their frequencies (prefixes 0, as in jieba's
+``gen_pfdict``), about 10 MB. ``Tokenizer.cut``, ``get_DAG``, ``calc`` and
+``__cut_DAG`` are followed step by step (same float operations, same tie-breaking in
+``max``); the HMM is ``jiebahmm``, jieba's ``finalseg`` ported with its own tables,
+so the jieba package itself (and the ``pkg_resources`` it imports) is never imported.
 
 The hash is polynomial in the code points modulo 2^64 with an odd multiplier;
 words are at most a few dozen characters, far too short for the known
@@ -19,21 +21,19 @@ the substrings of one text is about 1e-8.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import math
-import os
 import re
 import threading
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 
+from . import jiebahmm
 from .atomic import atomic_write
+from .jiebahmm import cache_file, jieba_folder
 
-__all__ = ["lcut"]
+__all__ = ["Dictionary", "dictionary", "lcut"]
 
 # jieba's re_han_default and re_skip_default (jieba/__init__.py, 0.42).
 _HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
@@ -57,7 +57,13 @@ def _winners(h: np.ndarray, f: np.ndarray, w: np.ndarray, n: np.ndarray) -> tupl
 
 
 class _Dictionary:
-    """jieba's FREQ and total: word/prefix hashes (sorted) → frequency, 0 for a bare prefix."""
+    """jieba's FREQ and total: word/prefix hashes (sorted) → frequency, 0 for a bare prefix;
+    ``longest``: the longest word's length."""
+
+    keys: np.ndarray
+    freqs: np.ndarray
+    total: int
+    longest: int
 
     def __init__(self, path: Path) -> None:
         cache = _cache_file(path)
@@ -159,20 +165,8 @@ class _Dictionary:
 
 
 def _cache_file(dict_path: Path) -> Path | None:
-    """Where the table built from ``dict_path`` is kept between processes (None: not cached).
-
-    ``$PARKNEWS_CACHE_DIR``, else ``$XDG_CACHE_HOME/parknews``, else ``~/.cache/parknews``;
-    the name holds a digest of the dictionary, so another jieba's table is never read.
-    """
-    root = os.environ.get("PARKNEWS_CACHE_DIR")
-    if not root:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        root = os.path.join(base, "parknews")
-    try:
-        digest = hashlib.sha256(dict_path.read_bytes()).hexdigest()[:16]
-    except OSError:
-        return None
-    return Path(root) / f"jiebacut-{_TABLE_VERSION}-{digest}.npz"
+    """Where the table built from ``dict_path`` is kept between processes (``jiebahmm.cache_file``)."""
+    return cache_file(f"jiebacut-{_TABLE_VERSION}", [dict_path])
 
 
 def _dag(sentence: str, table: _Dictionary) -> tuple[list[list[int]], dict[tuple[int, int], int]]:
@@ -243,32 +237,23 @@ class _Reference:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._table: _Dictionary | None = None
-        self._hmm: Callable[[str], Iterator[str]] | None = None
 
-    def _load(self) -> tuple[_Dictionary, Callable[[str], Iterator[str]]]:
-        if self._table is None or self._hmm is None:
+    def table(self) -> _Dictionary:
+        if self._table is None:
             with self._lock:
-                if self._table is None or self._hmm is None:
-                    with warnings.catch_warnings():
-                        # jieba 0.42 imports pkg_resources, which recent setuptools deprecates loudly.
-                        warnings.simplefilter("ignore", DeprecationWarning)
-                        warnings.simplefilter("ignore", UserWarning)
-                        from jieba import finalseg
-                    spec = importlib.util.find_spec("jieba")
-                    assert spec is not None and spec.origin is not None  # imported just above
-                    self._table = _Dictionary(Path(spec.origin).parent / "dict.txt")
-                    self._hmm = finalseg.cut
-        return self._table, self._hmm
+                if self._table is None:
+                    self._table = _Dictionary(jieba_folder() / "dict.txt")
+        return self._table
 
     def lcut(self, sentence: str) -> list[str]:
         """jieba's ``Tokenizer.cut(sentence)``, as a list."""
-        table, hmm = self._load()
+        table = self.table()
         out: list[str] = []
         for block in _HAN.split(sentence):
             if not block:
                 continue
             if _HAN.match(block):
-                out += _cut_dag(block, table, hmm)
+                out += _cut_dag(block, table, jiebahmm.cut)
             else:
                 for piece in _SKIP.split(block):
                     if _SKIP.match(piece):
@@ -279,6 +264,15 @@ class _Reference:
 
 
 _REFERENCE = _Reference()
+# The table's public name, for type hints (its constructor stays private: use ``dictionary()``).
+Dictionary = _Dictionary
+
+
+def dictionary() -> Dictionary:
+    """jieba's FREQ and total as arrays: the one ``lcut`` uses if it is loaded, else read afresh
+    (from the cache file) for a caller that keeps only what it builds from it."""
+    table = _REFERENCE._table
+    return table if table is not None else _Dictionary(jieba_folder() / "dict.txt")
 
 
 def lcut(sentence: str) -> list[str]:

@@ -1,11 +1,12 @@
-"""The compiled kernels (``score_kernel.c``, ``token_kernel.c``, ``jsonl_kernel.c``): whether they
-are there and wanted.
+"""The compiled kernels (``score_kernel.c``, ``token_kernel.c``, ``cut_kernel.c``,
+``jsonl_kernel.c``): whether they are there and wanted.
 
 Each has a Python twin that gives the same result to the last bit: ``terms.Terms`` scores
 with numpy, ``segment``, ``terms``, ``text`` and ``features`` scan tokens and text in Python,
-``annotate`` writes JSONL records with the json module. The kernels are built at install
-time where a C compiler is found (``setup.py``). ``PARKNEWS_KERNEL`` picks ``compiled`` or
-``python``; unset, the kernels are used when they were built.
+rjieba and ``jiebacut`` cut as jieba does, ``annotate`` writes JSONL records with the json
+module. The kernels are built at install time where a C compiler is found (``setup.py``).
+``PARKNEWS_KERNEL`` picks ``compiled`` or ``python``; unset, the kernels are used when they
+were built.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ import numpy as np
 
 from .errors import ParknewsError
 
-__all__ = ["KERNELS", "load_jsonl_kernel", "load_kernel", "load_token_kernel", "logs", "text_scans"]
+__all__ = [
+    "KERNELS",
+    "load_cut_kernel",
+    "load_jsonl_kernel",
+    "load_kernel",
+    "load_token_kernel",
+    "logs",
+    "text_scans",
+]
 
 _LOGS = np.zeros(2)
 
@@ -62,6 +71,11 @@ def load_kernel() -> ModuleType | None:
 def load_token_kernel() -> ModuleType | None:
     """The compiled token scans (``token_kernel.c``), or None for their Python twins (as above)."""
     return _compiled("token_kernel")
+
+
+def load_cut_kernel() -> ModuleType | None:
+    """The compiled word segmentation (``cut_kernel.c``), or None for rjieba and ``jiebacut`` (as above)."""
+    return _compiled("cut_kernel")
 
 
 def load_jsonl_kernel() -> ModuleType | None:

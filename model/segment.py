@@ -1,27 +1,36 @@
-"""Word segmentation: jieba's output, computed by rjieba (jieba-rs) wherever the two agree.
+"""Word segmentation: jieba's output, computed by a compiled copy of its cut, or by rjieba.
 
-jieba is the reference: the models were designed and trained on its words.
-rjieba reads the same dictionary and HMM, segments about 20× faster and
-starts in about 0.1 s where jieba needs 0.65 s to load its dictionary. It
-differs from ``jieba.lcut(text)`` (HMM on) in three known ways, each handled
-here so that ``cut`` returns exactly what jieba returns:
+jieba is the reference: the models were designed and trained on its words, and
+``cut`` returns exactly what ``jieba.lcut(text)`` (HMM on) returns. Three backends
+compute it:
 
-1. Inside an HMM run jieba splits ASCII at ``.``, ``-`` and ``_``
-   (``0-0-0`` → ``0 - 0 - 0``, ``v1.2.3`` → ``v1.2 . 3``); jieba-rs keeps such
-   tokens whole. They are split again with jieba's own pattern.
-2. jieba-rs counts CJK Extension A/B…, U+9FD6–U+9FFF and compatibility
-   ideographs as Han; jieba does not. Strings holding them go to jieba.
-3. On a Han character repeated three times or more, the two Viterbi
-   implementations break ties between equally likely paths differently.
-   Such strings go to jieba too, as do strings holding lone surrogates,
-   which cannot be passed to Rust.
+- ``compiled`` (where the compiled kernels were built, unless ``PARKNEWS_KERNEL=python``):
+  ``cut_kernel.Segmenter`` (model/cutter.py), jieba's own algorithm in C over jieba's
+  dictionary and HMM, exact for every text; ~3 µs for a 57-character paragraph and
+  ~30 ms to load its tables (cached between processes).
+- ``rjieba`` (jieba-rs), where no compiled kernel is in use. It reads the same
+  dictionary and HMM, segments about 20× faster than jieba and starts in about 0.1 s
+  where jieba needs 0.65 s to load its dictionary, but differs from jieba in three
+  known ways, each handled here:
 
-"Going to jieba" means ``jiebacut.lcut``: jieba's cut re-computed from its
-``dict.txt`` in a 10 MB table, so jieba's 66 MB dictionary is never loaded.
+  1. Inside an HMM run jieba splits ASCII at ``.``, ``-`` and ``_``
+     (``0-0-0`` → ``0 - 0 - 0``, ``v1.2.3`` → ``v1.2 . 3``); jieba-rs keeps such
+     tokens whole. They are split again with jieba's own pattern.
+  2. jieba-rs counts CJK Extension A/B…, U+9FD6–U+9FFF and compatibility
+     ideographs as Han; jieba does not. Strings holding them go to jieba.
+  3. On a Han character repeated three times or more, the two Viterbi
+     implementations break ties between equally likely paths differently.
+     Such strings go to jieba too, as do strings holding lone surrogates,
+     which cannot be passed to Rust.
 
-``tests/test_performance_contract.py`` checks the equality on every paragraph
-of the labeled corpus and on random strings. Set ``PARKNEWS_SEGMENTER=jieba``
-to use jieba alone (benchmarks use it to measure the difference).
+  "Going to jieba" means ``jiebacut.lcut``: jieba's cut re-computed in Python from
+  its ``dict.txt`` in a 10 MB table, so jieba's 66 MB dictionary is never loaded.
+- ``jieba`` itself, when ``PARKNEWS_SEGMENTER=jieba`` asks for it (benchmarks use it
+  to measure the difference) or when neither of the others can run.
+
+``PARKNEWS_SEGMENTER`` may also name ``compiled`` or ``rjieba``. The tests check the
+equality with jieba on every paragraph of the labeled corpus and on random strings
+(``tests/test_performance_contract.py``, ``tests/test_cut_kernel.py``).
 """
 
 from __future__ import annotations
@@ -34,14 +43,18 @@ import re
 import threading
 import warnings
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from . import jiebacut
+from . import cutter, jiebacut
 from .errors import ParknewsError
 from .kernel import load_token_kernel
 
+if TYPE_CHECKING:
+    from .cut_kernel import Segmenter
+
 __all__ = ["BACKENDS", "backend", "cut", "cut_lines", "load_reference", "requested_backend"]
 
-BACKENDS: tuple[str, ...] = ("rjieba", "jieba")
+BACKENDS: tuple[str, ...] = ("compiled", "rjieba", "jieba")
 
 # finalseg's re_skip: how jieba's HMM splits the non-Han part of an unknown run.
 _JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
@@ -141,6 +154,7 @@ class _Segmenter:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._jieba: Callable[[str], list[str]] | None = None
+        self._compiled: Segmenter | None = None
         self._fast: Callable[..., list[str]] | None = None
         self._backend: str | None = None
 
@@ -155,6 +169,15 @@ class _Segmenter:
         wanted = requested_backend()
         if wanted == "jieba":
             return "jieba"
+        if wanted != "rjieba":
+            self._compiled = cutter.segmenter()  # a bad PARKNEWS_KERNEL raises here
+            if self._compiled is not None:
+                return "compiled"
+            if wanted == "compiled":
+                raise ParknewsError(
+                    "PARKNEWS_SEGMENTER=compiled needs the compiled kernels "
+                    "(reinstall with a C compiler, and leave PARKNEWS_KERNEL unset or compiled)"
+                )
         try:
             import rjieba
         except ImportError:
@@ -163,6 +186,12 @@ class _Segmenter:
             return "jieba"
         self._fast = rjieba.cut
         return "rjieba"
+
+    def _compiled_cut(self) -> Segmenter | None:
+        """The compiled Segmenter when it is the backend (the backend is chosen on the first call)."""
+        if self._backend is None:
+            self.backend()
+        return self._compiled
 
     def _reference(self) -> Callable[[str], list[str]]:
         """jieba's cut: jieba itself when asked for, else the same cut without its dictionary."""
@@ -191,6 +220,9 @@ class _Segmenter:
         return tokenizer.lcut
 
     def cut_lines(self, texts: Sequence[str]) -> list[str]:
+        compiled = self._compiled_cut()
+        if compiled is not None:  # it reads a newline inside a text as a space itself
+            return compiled.cut_lines(texts if isinstance(texts, list) else list(texts))
         texts = [t.replace("\n", " ") for t in texts]
         fast = self._fast
         if fast is None and self.backend() == "rjieba":
@@ -234,6 +266,9 @@ class _Segmenter:
         return tokens
 
     def cut(self, text: str) -> list[str]:
+        compiled = self._compiled_cut()
+        if compiled is not None:
+            return compiled.cut(text)
         fast = self._fast
         if fast is None and self.backend() == "rjieba":
             fast = self._fast
@@ -247,7 +282,8 @@ _SEGMENTER = _Segmenter()
 
 
 def backend() -> str:
-    """The segmenter in use: ``rjieba`` if installed and not overridden by the environment, else ``jieba``."""
+    """The segmenter in use (module docstring): ``compiled`` where its kernel is built and wanted, else
+    ``rjieba`` if installed, else ``jieba``; ``PARKNEWS_SEGMENTER`` may choose another."""
     return _SEGMENTER.backend()
 
 
@@ -266,6 +302,7 @@ def cut_lines(texts: Sequence[str]) -> list[str]:
 
 
 def load_reference() -> None:
-    """Choose jieba's cut now (before forking workers): jieba itself, loaded here and shared,
-    when it is the backend; else ``jiebacut``, whose table is built on its first use."""
+    """Load what ``cut`` needs now (before forking workers, which then share it): the compiled
+    Segmenter's tables or jieba itself when either is the backend; for rjieba, only the choice
+    of ``jiebacut``, whose table is built on its first use."""
     _SEGMENTER._reference()

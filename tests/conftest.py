@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -27,6 +29,20 @@ def built(module: ModuleType | None, name: str) -> ModuleType:
             pytest.fail(f"PARKNEWS_REQUIRE_KERNEL=1 but the {name} was not built")
         pytest.skip(f"the {name} was not built (no C compiler at install time)")
     return module
+
+
+def use_segmenter(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Make ``segment`` choose the backend ``name`` afresh, as a new process would (undone after the
+    test); skipped where that backend cannot run here."""
+    from parknews.model import segment
+    from parknews.model.kernel import load_cut_kernel
+
+    if name == "compiled":
+        built(load_cut_kernel(), "cut kernel")
+    elif name == "rjieba":
+        pytest.importorskip("rjieba")
+    monkeypatch.setenv("PARKNEWS_SEGMENTER", name)
+    monkeypatch.setattr(segment, "_SEGMENTER", segment._Segmenter())
 
 
 def assert_same_predictions(got: list, expected: list, atol: float = 1e-9) -> None:
@@ -69,3 +85,36 @@ def small_model(small_data: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 
     result = train(load_dataset([small_data]), grid=(Settings(),), folds=3)
     return save_model(result.model, tmp_path_factory.mktemp("models") / "small")
+
+
+@pytest.fixture(scope="session")
+def jieba_lcut() -> Callable[[str], list[str]]:
+    """``jieba.lcut`` itself (a Tokenizer of its default dictionary): every segmenter's reference."""
+    jieba = pytest.importorskip("jieba")
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer.lcut
+
+
+@pytest.fixture(scope="session")
+def corpus_strings() -> list[str]:
+    """Every paragraph of the labeled corpus, raw, normalized and folded as word_terms sees it,
+    and every line of the seeds: what the segmenters are checked on."""
+    from parknews.model.features import fold_digits
+    from parknews.model.text import normalize
+    from parknews.training.dataset import load_dataset
+
+    texts: set[str] = set()
+    for record in load_dataset().records:
+        norm = normalize(record.text[:5000])
+        texts |= {record.text, norm, fold_digits(norm)}
+    for path in SEEDS_DIR.glob("*.txt"):
+        texts.update(path.read_text("utf-8").splitlines())
+    return sorted(texts)
+
+
+@pytest.fixture(scope="session")
+def jieba_corpus_words(jieba_lcut: Callable[[str], list[str]], corpus_strings: list[str]) -> list[list[str]]:
+    """jieba's words of each of ``corpus_strings`` (about 9 s: computed once for the whole run)."""
+    return [jieba_lcut(text) for text in corpus_strings]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 import os
 import random
 import subprocess
@@ -15,23 +14,20 @@ import pytest
 from typer.testing import CliRunner
 
 from parknews.cli.app import app
-from parknews.model.features import Context, contexts, fold_digits
+from parknews.model.features import Context, contexts
+from parknews.model.kernel import load_cut_kernel
 from parknews.model.segment import backend, cut, cut_lines
 from parknews.model.store import load_model
 from parknews.model.text import normalize
 from parknews.training.dataset import load_dataset
 from parknews.training.fit import Settings, build_pipeline, dataset_contexts, export
 
-from .conftest import ROOT, SEEDS_DIR, assert_same_predictions
+from .conftest import ROOT, SEEDS_DIR, assert_same_predictions, use_segmenter
 
 
 @pytest.fixture(scope="module")
-def reference_cut():
-    jieba = pytest.importorskip("jieba")
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer.lcut
+def reference_cut(jieba_lcut):
+    return jieba_lcut
 
 
 @pytest.fixture(scope="module")
@@ -39,26 +35,37 @@ def corpus():
     return load_dataset()
 
 
-def test_rjieba_is_the_backend_when_installed() -> None:
-    pytest.importorskip("rjieba")
+def test_the_fastest_backend_is_chosen() -> None:
     if os.environ.get("PARKNEWS_SEGMENTER"):
         pytest.skip("backend forced by PARKNEWS_SEGMENTER")
-    assert backend() == "rjieba"
+    if load_cut_kernel() is not None:
+        assert backend() == "compiled"
+    else:
+        pytest.importorskip("rjieba")
+        assert backend() == "rjieba"
 
 
-def test_segmentation_equals_jieba_on_every_paragraph_of_the_corpus(corpus, reference_cut) -> None:
-    # Raw text, the normalized form and the folded form word_terms segments.
-    texts: set[str] = set()
-    for record in corpus.records:
-        norm = normalize(record.text[:5000])
-        texts |= {record.text, norm, fold_digits(norm)}
-    for path in SEEDS_DIR.glob("*.txt"):
-        texts.update(path.read_text("utf-8").splitlines())
-    different = [t for t in sorted(texts) if cut(t) != reference_cut(t)]
-    assert different == [], f"{len(different)} of {len(texts)} strings differ, e.g. {different[:3]}"
+def test_segmentation_equals_jieba_on_every_paragraph_of_the_corpus(
+    corpus_strings, jieba_corpus_words
+) -> None:
+    different = [t for t, words in zip(corpus_strings, jieba_corpus_words) if cut(t) != words]
+    assert different == [], f"{len(different)} of {len(corpus_strings)} strings differ, e.g. {different[:3]}"
 
 
-def test_segmentation_equals_jieba_where_the_backends_are_known_to_differ(reference_cut) -> None:
+def test_rjieba_with_its_fixes_equals_jieba_on_every_paragraph_of_the_corpus(
+    corpus_strings, jieba_corpus_words, monkeypatch
+) -> None:
+    # The backend where no compiled kernel is built (the one above where it is).
+    use_segmenter(monkeypatch, "rjieba")
+    different = [t for t, words in zip(corpus_strings, jieba_corpus_words) if cut(t) != words]
+    assert different == [], f"{len(different)} of {len(corpus_strings)} strings differ, e.g. {different[:3]}"
+
+
+@pytest.mark.parametrize("segmenter", ["compiled", "rjieba"])
+def test_segmentation_equals_jieba_where_the_backends_are_known_to_differ(
+    reference_cut, segmenter: str, monkeypatch
+) -> None:
+    use_segmenter(monkeypatch, segmenter)
     known = [
         "0-0-0 0:0 卫源日报",  # jieba splits ASCII runs at - . _ inside HMM runs
         "v1.2.3 163.com danling_fabu covid-19 3.14.15 0.a ab-12",
@@ -91,7 +98,10 @@ def test_the_jieba_backend_prints_the_same_labels(small_model: Path) -> None:
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    assert run("jieba") == run("rjieba")
+    expected = run("jieba")
+    assert run("rjieba") == expected
+    if load_cut_kernel() is not None:
+        assert run("compiled") == expected
 
 
 def test_a_bad_segmenter_setting_is_one_line_on_stderr(small_model: Path, monkeypatch) -> None:

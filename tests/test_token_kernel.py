@@ -20,7 +20,7 @@ from parknews.model.location import default_model_dir
 from parknews.model.store import load_model
 from parknews.training.dataset import load_dataset
 
-from .conftest import built
+from .conftest import built, use_segmenter
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +66,7 @@ def test_token_ids_are_the_dicts_values(compiled) -> None:
 
 
 def test_words_and_ids_of_the_corpus_are_the_same_either_way(compiled, monkeypatch) -> None:
+    use_segmenter(monkeypatch, "rjieba")  # the backend the scans serve (the compiled cut needs none)
     texts = [fold_digits(c.text) for a in load_dataset().articles[::4] for c in contexts(a.lines)]
     texts += ["v1.2.3 163.com danling_fabu 0-0-0", "资资资 㐀 \ud800 孤立"]
     batches = [texts[i : i + 400] for i in range(0, len(texts), 400)]
