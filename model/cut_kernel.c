@@ -191,10 +191,14 @@ static PyObject *to_list(Tokens *out) {
 }
 
 /* One call's text, its code points, its tokens and its scratch memory. */
+typedef struct Vocabulary Vocabulary;
+typedef struct Ids Ids;
+
 typedef struct {
     Segmenter *seg;
     const Py_UCS4 *c;
     Tokens *out;
+    Ids *ids; /* cut_ids: each token's id goes here instead of a str to out */
     double *route;       /* calc's route[idx][0] of the block being cut */
     Py_ssize_t *next;    /* and route[idx][1] */
     unsigned char *path; /* Viterbi back-pointers, STATES per character */
@@ -258,7 +262,65 @@ static PyObject *token_of(Job *job, Py_ssize_t a, Py_ssize_t b) {
     return token;
 }
 
+/* ---- token ids (cut_ids): the classifier's word ids without a str per token ------------------ */
+
+/* A vocabulary: each word's key (the polynomial hash of its code points) in an open-addressing
+ * table, its code points kept to compare with, so a hit is always the very word. */
+struct Vocabulary {
+    PyObject_HEAD
+    uint64_t *keys;
+    int64_t *values;    /* the word's id */
+    Py_ssize_t *starts; /* where the word's code points start in chars (-1: empty slot) */
+    Py_ssize_t *lengths;
+    Py_UCS4 *chars;
+    uint64_t mask;
+    Py_ssize_t words;
+};
+
+/* The ids of one call, and what a token the vocabulary lacks becomes. */
+struct Ids {
+    const Vocabulary *vocabulary;
+    int64_t missing, dropped; /* a token holding a word character (\w), and any other */
+    int64_t *items;
+    Py_ssize_t count, cap;
+};
+
+static int push_id(Ids *ids, int64_t id) {
+    if (ids->count == ids->cap) {
+        Py_ssize_t cap = ids->cap ? ids->cap * 2 : 1024;
+        int64_t *items = ids->cap <= PY_SSIZE_T_MAX / 2 / (Py_ssize_t)sizeof(int64_t)
+                             ? PyMem_Realloc(ids->items, (size_t)cap * sizeof(int64_t))
+                             : NULL;
+        if (items == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        ids->items = items;
+        ids->cap = cap;
+    }
+    ids->items[ids->count++] = id;
+    return 0;
+}
+
+/* The id of the n code points c: the vocabulary's, else missing or dropped as re's \w finds a
+ * word character in it or not (features.HAS_WORD: alphanumeric or "_"). */
+static int64_t id_of(const Ids *ids, const Py_UCS4 *c, Py_ssize_t n) {
+    const Vocabulary *v = ids->vocabulary;
+    uint64_t h = 0;
+    for (Py_ssize_t i = 0; i < n; i++) h = step(h, c[i]);
+    for (uint64_t at = mix(h) & v->mask;; at = (at + 1) & v->mask) {
+        if (v->starts[at] < 0) break;
+        if (v->keys[at] == h && v->lengths[at] == n &&
+            memcmp(v->chars + v->starts[at], c, (size_t)n * sizeof(Py_UCS4)) == 0)
+            return v->values[at];
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (c[i] == '_' || Py_UNICODE_ISALNUM(c[i])) return ids->missing;
+    return ids->dropped;
+}
+
 static int emit_range(Job *job, Py_ssize_t a, Py_ssize_t b) {
+    if (job->ids != NULL) return push_id(job->ids, id_of(job->ids, job->c + a, b - a));
     PyObject *token = token_of(job, a, b);
     return token == NULL ? -1 : push(job->out, token);
 }
@@ -463,8 +525,13 @@ static int cut_text(Job *job, Py_ssize_t n, int newline_as_space) {
             if (cut_dag(job, i, j) < 0) return -1;
             i = j;
         } else if (c[i] == '\n' && newline_as_space) {
-            PyObject *space = PyUnicode_FromOrdinal(' ');
-            if (space == NULL || push(job->out, space) < 0) return -1;
+            static const Py_UCS4 space_char = ' ';
+            if (job->ids != NULL) {
+                if (push_id(job->ids, id_of(job->ids, &space_char, 1)) < 0) return -1;
+            } else {
+                PyObject *space = PyUnicode_FromOrdinal(' ');
+                if (space == NULL || push(job->out, space) < 0) return -1;
+            }
             i++;
         } else {
             int pair = c[i] == '\r' && i + 1 < n && c[i + 1] == '\n' && !newline_as_space;
@@ -487,7 +554,7 @@ static Py_ssize_t longest_block(int kind, const void *data, Py_ssize_t n) {
 
 /* Cut one text onto out, with scratch memory from the stack when it is short: the code points
  * (unless the text is UCS-4 already), and route, next and back-pointers for its longest block. */
-static int cut_into(Segmenter *s, PyObject *text, Tokens *out, int newline_as_space) {
+static int cut_into(Segmenter *s, PyObject *text, Tokens *out, Ids *ids, int newline_as_space) {
     if (!PyUnicode_Check(text)) {
         PyErr_Format(PyExc_TypeError, "cut: str expected, not %.100s", Py_TYPE(text)->tp_name);
         return -1;
@@ -510,7 +577,7 @@ static int cut_into(Segmenter *s, PyObject *text, Tokens *out, int newline_as_sp
         PyErr_NoMemory();
         return -1;
     }
-    Job job = {s, NULL, out, NULL, NULL, NULL, 0};
+    Job job = {s, NULL, out, ids, NULL, NULL, NULL, 0};
     char *at = memory; /* doubles first, then 8-byte integers, then 4-byte ones: all aligned */
     job.route = (double *)at;
     at += sizeof(double) * (size_t)block;
@@ -535,7 +602,7 @@ static int cut_into(Segmenter *s, PyObject *text, Tokens *out, int newline_as_sp
 
 static PyObject *Segmenter_cut(Segmenter *self, PyObject *text) {
     Tokens out = {NULL, 0, 0};
-    if (cut_into(self, text, &out, 0) < 0) {
+    if (cut_into(self, text, &out, NULL, 0) < 0) {
         drop(&out);
         return NULL;
     }
@@ -556,7 +623,7 @@ static PyObject *Segmenter_cut_lines(Segmenter *self, PyObject *texts) {
             PyObject *newline = PyUnicode_FromOrdinal('\n');
             failed = newline == NULL || push(&out, newline) < 0;
         }
-        failed = failed || cut_into(self, text, &out, 1) < 0;
+        failed = failed || cut_into(self, text, &out, NULL, 1) < 0;
         Py_DECREF(text);
         if (failed) {
             drop(&out);
@@ -565,6 +632,141 @@ static PyObject *Segmenter_cut_lines(Segmenter *self, PyObject *texts) {
     }
     return to_list(&out);
 }
+
+static PyTypeObject VocabularyType;
+
+/* cut_ids(texts, vocabulary, missing, dropped, break_id) -> int64 bytes: the id of each token of
+ * cut_lines(texts) (break_id for the "\n" between texts), no str made. */
+static PyObject *Segmenter_cut_ids(Segmenter *self, PyObject *args) {
+    PyObject *texts, *vocabulary;
+    long long missing, dropped, break_id;
+    if (!PyArg_ParseTuple(args, "O!O!LLL", &PyList_Type, &texts, &VocabularyType, &vocabulary, &missing, &dropped,
+                          &break_id))
+        return NULL;
+    if (self->slots == NULL || ((Vocabulary *)vocabulary)->keys == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "cut_ids: Segmenter or Vocabulary not initialized");
+        return NULL;
+    }
+    Ids ids = {(Vocabulary *)vocabulary, missing, dropped, NULL, 0, 0};
+    Tokens unused = {NULL, 0, 0};
+    Py_INCREF(vocabulary);
+    int failed = 0;
+    for (Py_ssize_t i = 0; !failed && i < PyList_GET_SIZE(texts); i++) {
+        PyObject *text = PyList_GET_ITEM(texts, i);
+        Py_INCREF(text);
+        failed = (i > 0 && push_id(&ids, break_id) < 0) || cut_into(self, text, &unused, &ids, 1) < 0;
+        Py_DECREF(text);
+    }
+    Py_DECREF(vocabulary);
+    PyObject *out = failed ? NULL
+                           : PyBytes_FromStringAndSize((const char *)ids.items,
+                                                       ids.count * (Py_ssize_t)sizeof(int64_t));
+    PyMem_Free(ids.items);
+    return out;
+}
+
+static void free_vocabulary(Vocabulary *v) {
+    PyMem_Free(v->keys);
+    PyMem_Free(v->values);
+    PyMem_Free(v->starts);
+    PyMem_Free(v->lengths);
+    PyMem_Free(v->chars);
+    v->keys = NULL;
+    v->values = NULL;
+    v->starts = v->lengths = NULL;
+    v->chars = NULL;
+    v->words = 0;
+}
+
+/* Vocabulary(words, ids): words (distinct str) and their ids (int), in one table. */
+static int Vocabulary_init(Vocabulary *self, PyObject *args, PyObject *kwargs) {
+    PyObject *words, *values;
+    static char *names[] = {"words", "ids", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!O!", names, &PyList_Type, &words, &PyList_Type, &values))
+        return -1;
+    Py_ssize_t n = PyList_GET_SIZE(words);
+    if (PyList_GET_SIZE(values) != n) {
+        PyErr_SetString(PyExc_ValueError, "Vocabulary: as many ids as words expected");
+        return -1;
+    }
+    free_vocabulary(self);
+    size_t size = 64;
+    while (size < 2 * (size_t)n + 1) size *= 2; /* at most half full */
+    Py_ssize_t total = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *word = PyList_GET_ITEM(words, i);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "Vocabulary: words must be str");
+            return -1;
+        }
+        total += PyUnicode_GET_LENGTH(word);
+    }
+    self->keys = PyMem_Calloc(size, sizeof(uint64_t));
+    self->values = PyMem_Calloc(size, sizeof(int64_t));
+    self->starts = PyMem_Malloc(size * sizeof(Py_ssize_t));
+    self->lengths = PyMem_Calloc(size, sizeof(Py_ssize_t));
+    self->chars = PyMem_Malloc((size_t)(total + 1) * sizeof(Py_UCS4));
+    if (!self->keys || !self->values || !self->starts || !self->lengths || !self->chars) {
+        free_vocabulary(self);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < size; i++) self->starts[i] = -1;
+    self->mask = size - 1;
+    Py_ssize_t used = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *word = PyList_GET_ITEM(words, i);
+        long long id = PyLong_AsLongLong(PyList_GET_ITEM(values, i));
+        if (id == -1 && PyErr_Occurred()) {
+            free_vocabulary(self);
+            return -1;
+        }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+        if (PyUnicode_AsUCS4(word, self->chars + used, total + 1 - used, 0) == NULL) {
+            free_vocabulary(self);
+            return -1;
+        }
+        uint64_t h = 0;
+        for (Py_ssize_t k = 0; k < len; k++) h = step(h, self->chars[used + k]);
+        uint64_t at = mix(h) & self->mask;
+        for (;; at = (at + 1) & self->mask) {
+            if (self->starts[at] < 0) break;
+            if (self->keys[at] == h && self->lengths[at] == len &&
+                memcmp(self->chars + self->starts[at], self->chars + used, (size_t)len * sizeof(Py_UCS4)) == 0) {
+                free_vocabulary(self);
+                PyErr_SetString(PyExc_ValueError, "Vocabulary: a word given twice");
+                return -1;
+            }
+        }
+        self->keys[at] = h;
+        self->values[at] = id;
+        self->starts[at] = used;
+        self->lengths[at] = len;
+        used += len;
+        self->words++;
+    }
+    return 0;
+}
+
+static void Vocabulary_dealloc(Vocabulary *self) {
+    free_vocabulary(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static Py_ssize_t Vocabulary_len(Vocabulary *self) { return self->words; }
+
+static PySequenceMethods Vocabulary_sequence = {.sq_length = (lenfunc)Vocabulary_len};
+
+static PyTypeObject VocabularyType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "parknews.model.cut_kernel.Vocabulary",
+    .tp_basicsize = sizeof(Vocabulary),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Vocabulary(words, ids): the word ids Segmenter.cut_ids gives each token.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Vocabulary_init,
+    .tp_dealloc = (destructor)Vocabulary_dealloc,
+    .tp_as_sequence = &Vocabulary_sequence,
+};
 
 /* ---- construction from arrays -------------------------------------------------------------- */
 
@@ -786,6 +988,8 @@ static PyMethodDef Segmenter_methods[] = {
     {"cut", (PyCFunction)Segmenter_checked_cut, METH_O, "cut(text) -> list[str]: jieba.lcut(text)."},
     {"cut_lines", (PyCFunction)Segmenter_checked_cut_lines, METH_O,
      "cut_lines(texts) -> list[str]: the cut of each text (newlines read as spaces), '\\n' between texts."},
+    {"cut_ids", (PyCFunction)Segmenter_cut_ids, METH_VARARGS,
+     "cut_ids(texts, vocabulary, missing, dropped, break_id) -> int64 bytes: each token's id."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -814,12 +1018,18 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit_cut_kernel(void) {
-    if (PyType_Ready(&SegmenterType) < 0) return NULL;
+    if (PyType_Ready(&SegmenterType) < 0 || PyType_Ready(&VocabularyType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
     Py_INCREF(&SegmenterType);
     if (PyModule_AddObject(m, "Segmenter", (PyObject *)&SegmenterType) < 0) {
         Py_DECREF(&SegmenterType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&VocabularyType);
+    if (PyModule_AddObject(m, "Vocabulary", (PyObject *)&VocabularyType) < 0) {
+        Py_DECREF(&VocabularyType);
         Py_DECREF(m);
         return NULL;
     }

@@ -16,9 +16,9 @@ from . import jiebacut, jiebahmm
 from .kernel import load_cut_kernel
 
 if TYPE_CHECKING:
-    from .cut_kernel import Segmenter
+    from .cut_kernel import Segmenter, Vocabulary
 
-__all__ = ["build", "segmenter"]
+__all__ = ["build", "segmenter", "vocabulary"]
 
 _LOCK = threading.Lock()
 _BUILT: list[Segmenter] = []
@@ -45,3 +45,13 @@ def segmenter() -> Segmenter | None:
             if not _BUILT:
                 _BUILT.append(build(kernel))
     return _BUILT[0]
+
+
+def vocabulary(ids: dict[str, int]) -> Vocabulary:
+    """The words of ``ids`` with an id (>= 0), as ``Segmenter.cut_ids`` reads them. For a process
+    whose backend is the compiled Segmenter: its module is built, whatever ``PARKNEWS_KERNEL``
+    says now (the backend is chosen once per process)."""
+    from .cut_kernel import Vocabulary
+
+    words = [(word, i) for word, i in ids.items() if i >= 0]
+    return Vocabulary([w for w, _ in words], [i for _, i in words])

@@ -52,7 +52,15 @@ from .kernel import load_token_kernel
 if TYPE_CHECKING:
     from .cut_kernel import Segmenter
 
-__all__ = ["BACKENDS", "backend", "cut", "cut_lines", "load_reference", "requested_backend"]
+__all__ = [
+    "BACKENDS",
+    "backend",
+    "compiled_segmenter",
+    "cut",
+    "cut_lines",
+    "load_reference",
+    "requested_backend",
+]
 
 BACKENDS: tuple[str, ...] = ("compiled", "rjieba", "jieba")
 
@@ -285,6 +293,12 @@ def backend() -> str:
     """The segmenter in use (module docstring): ``compiled`` where its kernel is built and wanted, else
     ``rjieba`` if installed, else ``jieba``; ``PARKNEWS_SEGMENTER`` may choose another."""
     return _SEGMENTER.backend()
+
+
+def compiled_segmenter() -> Segmenter | None:
+    """The compiled Segmenter when ``compiled`` is the backend, else None (for callers that take
+    its ids rather than its words: ``terms``)."""
+    return _SEGMENTER._compiled_cut()
 
 
 def cut(text: str) -> list[str]:

@@ -13,11 +13,14 @@ import contextlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import compress, repeat
 from types import ModuleType
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
+
+from . import cutter
 
 # word_terms' and char_terms' own steps: the batched path must compute exactly those
 # features (tests compare it with the scikit-learn pipeline, which calls those functions).
@@ -26,7 +29,10 @@ from .hashtable import KeyTable
 from .joined import JoinedTerms
 from .kernel import load_kernel, load_token_kernel, logs
 from .rows import aligned_rows, packed_rows, row_width
-from .segment import cut_lines
+from .segment import compiled_segmenter, cut_lines
+
+if TYPE_CHECKING:
+    from .cut_kernel import Vocabulary
 
 
 class TermBlock(Protocol):
@@ -237,6 +243,10 @@ class _WordIndex:
     def word_ids(self, texts: list[str]) -> np.ndarray:
         """The id of every token of ``texts`` in order (``_MISSING``, ``_DROPPED`` for the words the
         vocabulary lacks), with ``_BREAK`` between texts."""
+        compiled = compiled_segmenter()
+        if compiled is not None:  # the same ids, no str made for a token (tests compare)
+            found = compiled.cut_ids(texts, self._vocabulary, _MISSING, _DROPPED, _BREAK)
+            return np.frombuffer(found, dtype=np.int64)
         tokens = cut_lines(texts)
         ids = self._looked_up(tokens)
         unseen = ids == _UNSEEN
@@ -251,6 +261,11 @@ class _WordIndex:
             ids = ids.copy()  # a read-only view of the kernel's bytes
             ids[unseen] = [new[t] for t in met]
         return ids
+
+    @cached_property
+    def _vocabulary(self) -> Vocabulary:
+        """The words with an id, as the compiled Segmenter reads them (built on first use)."""
+        return cutter.vocabulary(self.ids)
 
     def _looked_up(self, tokens: list[str]) -> np.ndarray:
         compiled = load_token_kernel()
