@@ -8,7 +8,6 @@ full/half width and white space folded.
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from array import array
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .kernel import text_scans
+from .script import simplified_lines, to_simplified
 
 __all__ = [
     "Paragraph",
@@ -51,40 +51,6 @@ def strip_glosses(text: str) -> str:
     if "(" not in text and "（" not in text:  # a substring test is far cheaper than the look-behind
         return text
     return _GLOSS.sub(lambda m: "" if _is_syllable(m.group(1)) else m.group(0), text)
-
-
-class _Converter:
-    """OpenCC's traditional→simplified converter, built on first use under a lock."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._converter: object | None = None
-
-    def convert(self, text: str) -> str:
-        if self._converter is None:
-            with self._lock:
-                if self._converter is None:
-                    import opencc
-
-                    self._converter = opencc.OpenCC("t2s")
-        return self._converter.convert(text)  # type: ignore[attr-defined]
-
-
-_T2S = _Converter()
-
-
-_SURROGATES = re.compile("([\ud800-\udfff]+)")
-
-
-def to_simplified(text: str) -> str:
-    """Convert traditional script to simplified (OpenCC ``t2s``)."""
-    try:
-        return _T2S.convert(text)
-    except UnicodeEncodeError:
-        # Lone surrogates (text decoded with surrogateescape, or JSON's "\ud800") are no
-        # characters and OpenCC refuses the whole string: convert the text around them.
-        parts = _SURROGATES.split(text)
-        return "".join(part if i % 2 else _T2S.convert(part) for i, part in enumerate(parts))
 
 
 # Where the one-character compatibility forms of Chinese pages live: Latin-1's no-break space,
@@ -143,14 +109,10 @@ def _folded(text: str) -> str:
 
 
 def _normalized_lines(texts: list[str]) -> list[str]:
-    """``_normalized`` of each text, OpenCC called once for all (its cost per call was a
-    quarter of normalizing a line). No dictionary entry of OpenCC holds a line break, so
-    converting the joined lines converts each line as it would alone."""
-    stripped = [strip_glosses(t) for t in texts]
-    joined = "\n".join(stripped)
-    if joined.count("\n") != len(texts) - 1:  # a text holding a line break itself
-        return [_folded(to_simplified(t)) for t in stripped]
-    return [_folded(t) for t in to_simplified(joined).split("\n")]
+    """``_normalized`` of each text, OpenCC called once for all and only for the texts it could
+    change (``script``: its cost per call was a quarter of normalizing a line, its work most
+    of the rest)."""
+    return [_folded(t) for t in simplified_lines([strip_glosses(t) for t in texts])]
 
 
 class _Remembered:

@@ -366,6 +366,26 @@ static PyObject *layout_cues(PyObject *Py_UNUSED(self), PyObject *texts) {
     return bytes;
 }
 
+/* script._may_change: whether text holds a character whose bit is set in table (a bitmap over
+ * code points, 0x110000 bits); characters past the table's end hold no bit. */
+static PyObject *holds_any(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text;
+    Py_buffer view;
+    if (!PyArg_ParseTuple(args, "Uy*", &text, &view)) return NULL;
+    const unsigned char *bits = view.buf;
+    Py_ssize_t size = view.len * 8;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int found = 0;
+    for (Py_ssize_t i = 0; i < n && !found; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        found = (Py_ssize_t)c < size && (bits[c >> 3] >> (c & 7)) & 1;
+    }
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(found);
+}
+
 static PyMethodDef methods[] = {
     {"needs_reference", needs_reference, METH_O, "segment._NEEDS_REFERENCE.search(text) is not None."},
     {"joined_tokens", joined_tokens, METH_O, "Positions of the ASCII tokens longer than two holding . _ or -."},
@@ -373,6 +393,7 @@ static PyMethodDef methods[] = {
     {"fold_compat", fold_compat, METH_VARARGS, "fold_compat(text, table) -> text with one-character NFKD folds."},
     {"zero_numbers", zero_numbers, METH_O, "Every number (digits, . or , between digits) as 0."},
     {"layout_cues", layout_cues, METH_O, "Five layout cues per text (url, phone, image file, bullet, truncated)."},
+    {"holds_any", holds_any, METH_VARARGS, "holds_any(text, bitmap) -> whether a character's bit is set."},
     {NULL, NULL, 0, NULL},
 };
 
