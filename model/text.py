@@ -50,6 +50,9 @@ def strip_glosses(text: str) -> str:
     """Drop pinyin glosses glued after Han characters: ``區(qū)`` → ``區``."""
     if "(" not in text and "（" not in text:  # a substring test is far cheaper than the look-behind
         return text
+    scans = text_scans()
+    if scans is not None:  # the same glosses found and dropped (tests compare)
+        return scans.strip_glosses(text)
     return _GLOSS.sub(lambda m: "" if _is_syllable(m.group(1)) else m.group(0), text)
 
 

@@ -386,6 +386,89 @@ static PyObject *holds_any(PyObject *Py_UNUSED(self), PyObject *args) {
     return PyBool_FromLong(found);
 }
 
+/* ---- text.strip_glosses: (?<=[HAN])[(（]([a-z and tone letters]{1,6})[)）], dropped when its
+ * content with the tone marks taken off is a pinyin syllable (text._SYLLABLE, fullmatch). */
+
+static int gloss_han(Py_UCS4 c) {
+    return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
+}
+
+/* A letter a gloss may hold, as its toneless base (text._TONE_BASE), or 0. */
+static char gloss_letter(Py_UCS4 c) {
+    static const Py_UCS4 toned[] = {0x101, 0xE1, 0x1CE, 0xE0, 0x113, 0xE9, 0x11B, 0xE8, 0x12B, 0xED,
+                                    0x1D0, 0xEC, 0x14D, 0xF3, 0x1D2, 0xF2, 0x16B, 0xFA, 0x1D4, 0xF9,
+                                    0x1D6, 0x1D8, 0x1DA, 0x1DC, 0xFC, 0x144, 0x148, 0x1F9, 0x1E3F};
+    static const char base[] = "aaaaeeeeiiiioooouuuuvvvvvnnnm";
+    if (c >= 'a' && c <= 'z') return (char)c;
+    for (size_t i = 0; i < sizeof toned / sizeof toned[0]; i++)
+        if (toned[i] == c) return base[i];
+    return 0;
+}
+
+static int is_final(const char *s, size_t n) {
+    static const char *const finals[] = {"iang", "iong", "uang", "ueng", "ang", "eng", "ing", "ong", "uan", "ian",
+                                         "iao",  "uai",  "van",  "ai",   "ei",  "ao",  "ou",  "an",  "en",  "in",
+                                         "un",   "vn",   "ia",   "ie",   "ua",  "uo",  "ue",  "ve",  "ui",  "iu",
+                                         "er",   "a",    "o",    "e",    "i",   "u",   "v",   NULL};
+    for (const char *const *f = finals; *f; f++)
+        if (strlen(*f) == n && memcmp(*f, s, n) == 0) return 1;
+    return 0;
+}
+
+static int is_syllable(const char *s, size_t n) {
+    if (is_final(s, n)) return 1;
+    if (n >= 2 && (s[0] == 'z' || s[0] == 'c' || s[0] == 's') && s[1] == 'h' && is_final(s + 2, n - 2)) return 1;
+    return n >= 1 && strchr("bpmfdtnlgkhjqxrzcsyw", s[0]) != NULL && is_final(s + 1, n - 1);
+}
+
+/* Where the gloss starting at i (an opening bracket after a Han character) ends, and whether it
+ * is a syllable; 0 if no gloss starts there. */
+static Py_ssize_t gloss_at(const Text *t, Py_ssize_t i, int *syllable) {
+    Py_UCS4 open = at(t, i);
+    if ((open != '(' && open != 0xFF08) || i == 0 || !gloss_han(at(t, i - 1))) return 0;
+    char letters[7];
+    Py_ssize_t k = 0;
+    while (i + 1 + k < t->n && k < 7) {
+        char letter = gloss_letter(at(t, i + 1 + k));
+        if (!letter) break;
+        letters[k++] = letter;
+    }
+    if (k == 0 || k > 6 || i + 1 + k >= t->n) return 0;
+    Py_UCS4 close = at(t, i + 1 + k);
+    if (close != ')' && close != 0xFF09) return 0;
+    *syllable = is_syllable(letters, (size_t)k);
+    return i + 2 + k;
+}
+
+static PyObject *strip_glosses(PyObject *Py_UNUSED(self), PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "strip_glosses: str expected");
+        return NULL;
+    }
+    Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)};
+    Py_UCS4 *buf = NULL;
+    Py_ssize_t k = 0, copied = 0; /* text[:copied] is in buf[:k] */
+    for (Py_ssize_t i = 0; i < t.n; i++) {
+        int syllable = 0;
+        Py_ssize_t end = gloss_at(&t, i, &syllable);
+        if (!end) continue;
+        if (syllable) {
+            if (buf == NULL && (buf = PyMem_Malloc((size_t)t.n * sizeof(Py_UCS4))) == NULL) return PyErr_NoMemory();
+            for (Py_ssize_t j = copied; j < i; j++) buf[k++] = at(&t, j);
+            copied = end;
+        }
+        i = end - 1;
+    }
+    if (buf == NULL) {
+        Py_INCREF(text);
+        return text;
+    }
+    for (Py_ssize_t j = copied; j < t.n; j++) buf[k++] = at(&t, j);
+    PyObject *out = from_ucs4(buf, k);
+    PyMem_Free(buf);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"needs_reference", needs_reference, METH_O, "segment._NEEDS_REFERENCE.search(text) is not None."},
     {"joined_tokens", joined_tokens, METH_O, "Positions of the ASCII tokens longer than two holding . _ or -."},
@@ -394,6 +477,7 @@ static PyMethodDef methods[] = {
     {"zero_numbers", zero_numbers, METH_O, "Every number (digits, . or , between digits) as 0."},
     {"layout_cues", layout_cues, METH_O, "Five layout cues per text (url, phone, image file, bullet, truncated)."},
     {"holds_any", holds_any, METH_VARARGS, "holds_any(text, bitmap) -> whether a character's bit is set."},
+    {"strip_glosses", strip_glosses, METH_O, "text.strip_glosses: pinyin glosses after Han characters dropped."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -151,3 +151,27 @@ def test_layout_cues_of_the_corpus(compiled) -> None:
     assert layout_matrix([], compiled).shape == (0, 6)
     with pytest.raises(TypeError):
         compiled.layout_cues(["ok", 3])
+
+
+GLOSSY = [*"區开(（)）qūzhangāáǎàüńḿshiabcxyzA1 ", "\u4dbf", "\uf900", "𠀀"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(st.sampled_from(["區(", "區（qū）", "园(yuán)", "(app)"]) | st.sampled_from(GLOSSY)).map("".join)
+)
+def test_strip_glosses_drops_what_the_regex_drops(compiled, text: str) -> None:
+    expected = text_module._GLOSS.sub(
+        lambda m: "" if text_module._is_syllable(m.group(1)) else m.group(0), text
+    )
+    assert compiled.strip_glosses(text) == expected
+
+
+def test_strip_glosses_on_glossed_text(compiled) -> None:
+    assert (
+        compiled.strip_glosses("開發區(qū)園區（yuán qū）(ABB)中(zhōng)国(app)")
+        == "開發區園區（yuán qū）(ABB)中国(app)"
+    )
+    assert compiled.strip_glosses("没有注音") == "没有注音"
+    with pytest.raises(TypeError):
+        compiled.strip_glosses(None)
