@@ -70,11 +70,31 @@ def in_article(z: np.ndarray, labels: Sequence[str], weight: float) -> np.ndarra
 
 
 def in_articles(z: np.ndarray, sizes: Sequence[int], labels: Sequence[str], weight: float) -> np.ndarray:
-    """``in_article`` for consecutive articles of ``sizes`` paragraphs, stacked in ``z``'s rows."""
-    out = np.empty_like(z)
-    start = 0
-    for size in sizes:
-        rows = slice(start, start + size)
-        out[rows] = in_article(z[rows], labels, weight)
-        start = rows.stop
-    return out
+    """``in_article`` for consecutive articles of ``sizes`` paragraphs, stacked in ``z``'s rows.
+
+    All articles at once, with the same floating-point operations as ``in_article`` on each
+    (numpy's calls per article were a twentieth of classifying new text): softmax and the
+    shares work row by row; only the two sums over an article's rows stay one call per
+    article, each the call ``article_shares`` makes (numpy adds a column's rows in order but
+    a vector pairwise, and no batched call, ``reduceat`` included, adds either way). Tests
+    compare both to the last bit.
+    """
+    proba = softmax(z)
+    topics = topic_columns(labels)
+    if not weight or not topics or not len(z):
+        return proba
+    ends = np.cumsum(sizes)
+    starts = ends - np.asarray(sizes, dtype=ends.dtype)
+    content = 1.0 - proba[:, labels.index(SPAM)] if SPAM in labels else np.ones(len(proba))
+    mass = proba[:, topics] * content[:, None]
+    pulled = np.repeat(np.asarray(sizes) >= 2, sizes)  # in_article leaves a lone paragraph as it is
+    article = np.repeat(np.arange(len(sizes)), sizes)
+    bounds = list(zip(starts.tolist(), ends.tolist()))
+    mass_sums = np.array([mass[a:b].sum(axis=0) for a, b in bounds]).reshape(len(sizes), len(topics))
+    content_sums = np.array([content[a:b].sum() for a, b in bounds])
+    rest_mass = mass_sums[article] - mass
+    rest_weight = content_sums[article] - content
+    has_rest = (rest_weight > 0.5) & pulled
+    shares = np.zeros_like(proba)
+    shares[np.ix_(has_rest, topics)] = rest_mass[has_rest] / rest_weight[has_rest, None]
+    return softmax(z + weight * shares)

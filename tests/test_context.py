@@ -8,8 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from parknews.model.context import article_shares
+from parknews.model.context import article_shares, in_article, in_articles
 from parknews.model.errors import ModelError
 from parknews.model.features import contexts
 from parknews.model.labels import LABELS
@@ -81,3 +83,25 @@ def test_a_model_with_a_bad_context_weight_is_refused(small_model: Path, tmp_pat
     (broken / "manifest.json").write_text(json.dumps(manifest), "utf-8")
     with pytest.raises(ModelError, match="context_weight"):
         load_model(broken)
+
+
+def one_by_one(z: np.ndarray, sizes: list[int], labels: tuple[str, ...], weight: float) -> np.ndarray:
+    out, start = np.empty_like(z), 0
+    for size in sizes:
+        out[start : start + size] = in_article(z[start : start + size], labels, weight)
+        start += size
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 30), max_size=8),
+    st.sampled_from([0.0, 0.8, 2.5]),
+    st.sampled_from([LABELS, tuple(label for label in LABELS if label != "spam")]),
+    st.integers(0, 2**32 - 1),
+)
+def test_a_batch_of_articles_is_each_article_to_the_last_bit(
+    sizes: list[int], weight: float, labels: tuple[str, ...], seed: int
+) -> None:
+    z = np.random.default_rng(seed).normal(0, 4, size=(sum(sizes), len(labels)))
+    assert in_articles(z, sizes, labels, weight).tobytes() == one_by_one(z, sizes, labels, weight).tobytes()
