@@ -96,5 +96,5 @@ def in_articles(z: np.ndarray, sizes: Sequence[int], labels: Sequence[str], weig
     rest_weight = content_sums[article] - content
     has_rest = (rest_weight > 0.5) & pulled
     shares = np.zeros_like(proba)
-    shares[np.ix_(has_rest, topics)] = rest_mass[has_rest] / rest_weight[has_rest, None]
+    shares[np.ix_(has_rest, np.array(topics))] = rest_mass[has_rest] / rest_weight[has_rest, None]
     return softmax(z + weight * shares)
