@@ -83,6 +83,11 @@ def _char_weights() -> dict[str, int]:
 
 
 def main() -> int:
+    try:
+        import marisa_trie  # noqa: F401  # only to say what is missing in one line
+    except ImportError:
+        print("t2s_marks reads OpenCC's dictionaries with marisa-trie: pip install it", file=sys.stderr)
+        return 2
     marks = build_marks()
     with atomic_write(T2S_MARKS) as stream:
         json.dump(marks, stream, ensure_ascii=False, indent=1)
