@@ -122,7 +122,7 @@ def classify(
             continue
         if item.warning:
             warn(item.warning)
-        empty = not result if isinstance(result, str) else not result.paragraphs
+        empty = not result if isinstance(result, (bytes, str)) else not result.paragraphs
         output.write(result, where=item.where, empty=empty)
     if failed:
         raise typer.Exit(1)

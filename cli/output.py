@@ -46,16 +46,29 @@ class ClassifyOutput:
     def finish(self) -> Any:
         return render.jsonl_text if self.fmt == "jsonl" else None
 
-    def write(self, result: LabeledArticle | str, *, where: str, empty: bool) -> None:
+    def write(self, result: LabeledArticle | bytes | str, *, where: str, empty: bool) -> None:
         """One article (or piece of one, on Dask); ``empty``: the input had no paragraph."""
         if empty:
             warn(no_text(where))
-        if isinstance(result, str):
+        if isinstance(result, bytes):
+            _write_utf8(result)
+        elif isinstance(result, str):
             sys.stdout.write(result)
         elif self._csv is not None:
             self._csv.write(result)
         elif result.paragraphs:
             out.print(render.article_table(result))
+
+
+def _write_utf8(data: bytes) -> None:
+    """JSONL already encoded (standard output is UTF-8 for data: ``utf8_stdout``), to the byte
+    stream under standard output after what its text layer holds."""
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    sys.stdout.flush()
+    stream.write(data)
 
 
 def summary_rows(summary: ArticleSummary) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from parknews.model.annotate import LabeledArticle, jsonl_lines, records
+from parknews.model.annotate import LabeledArticle, jsonl_data, records
 from parknews.model.labels import SPAM
 
 if TYPE_CHECKING:
@@ -58,12 +58,13 @@ def write_json(stream: IO[str], obj: Any) -> None:
     stream.flush()
 
 
-def jsonl_text(article: LabeledArticle) -> str:
-    """An article's JSONL records as text ("" when it has no paragraphs).
+def jsonl_text(article: LabeledArticle) -> bytes | str:
+    """An article's JSONL records, as UTF-8 bytes or as text (empty when it has no paragraphs).
 
-    Module level so that worker processes (``--jobs``, Dask) can render in parallel.
+    Module level so that worker processes (``--jobs``, Dask) can render in parallel; bytes
+    cross between processes and reach standard output without a decode and an encode.
     """
-    return jsonl_lines(article)
+    return jsonl_data(article)
 
 
 class CsvWriter:

@@ -22,6 +22,7 @@ from .text import Paragraph, paragraphs
 __all__ = [
     "LabeledArticle",
     "LabeledParagraph",
+    "jsonl_data",
     "jsonl_lines",
     "label_article",
     "origin",
@@ -169,6 +170,13 @@ def jsonl_lines(article: LabeledArticle) -> str:
     the article's fields are encoded once and each paragraph's record is one format, or all of
     them in one pass of ``jsonl_kernel`` (encoding the dicts was a tenth of ``parknews classify
     -f jsonl`` on new text, the formats a twentieth; tests compare all three)."""
+    written = jsonl_data(article)
+    return written.decode("utf-8") if isinstance(written, bytes) else written
+
+
+def jsonl_data(article: LabeledArticle) -> bytes | str:
+    """``jsonl_lines(article)``, as the UTF-8 bytes ``jsonl_kernel`` writes where it can (no text
+    to decode and encode again on the way out), else as the text the Python path writes."""
     encode = _RECORD_ENCODER.encode
     head = '{"file": ' + encode(article.file) + ', "paragraph": '
     extra = "".join(f", {_STRING(key)}: {encode(value)}" for key, value in origin(article).items())
@@ -187,7 +195,7 @@ _PARAGRAPH, _TEXT, _LABEL = map(attrgetter, ("paragraph", "text", "label"))
 
 def _compiled_lines(
     compiled: ModuleType, paragraphs: tuple[LabeledParagraph, ...], head: str, tail: str
-) -> str | None:
+) -> bytes | None:
     """The records by ``jsonl_kernel``, when every paragraph's scores are rows of one array (as
     the classifier makes them); None for the Python path (the kernel also declines text UTF-8
     cannot hold and scores it cannot write as the encoder does)."""

@@ -162,7 +162,7 @@ static int put_score(Buffer *b, double x) {
     return put(b, text, (size_t)k) < 0 ? -1 : 1;
 }
 
-/* records(head, tail, keys, proba, rows, paragraphs, texts, labels) -> str or None
+/* records(head, tail, keys, proba, rows, paragraphs, texts, labels) -> UTF-8 bytes or None
  *
  * Each record is head + paragraph + ', "text": ' + text + ', "label": ' + label + ', "scores": {'
  * + key_j + ': ' + proba[row, j] ... + '}' + tail; keys are the labels' JSON literals. */
@@ -229,7 +229,7 @@ static PyObject *records(PyObject *Py_UNUSED(self), PyObject *args) {
         }
         if (put(&b, "}", 1) < 0 || put(&b, tail, (size_t)tail_n) < 0) goto done;
     }
-    result = PyUnicode_DecodeUTF8(b.data ? b.data : "", (Py_ssize_t)b.len, "strict");
+    result = PyBytes_FromStringAndSize(b.data ? b.data : "", (Py_ssize_t)b.len);
 done:
     PyMem_Free(b.data);
     PyBuffer_Release(&proba);
@@ -249,7 +249,7 @@ static PyObject *score_text(PyObject *Py_UNUSED(self), PyObject *arg) {
 
 static PyMethodDef methods[] = {
     {"records", records, METH_VARARGS,
-     "records(head, tail, keys, proba, rows, paragraphs, texts, labels) -> the JSONL text, or None."},
+     "records(head, tail, keys, proba, rows, paragraphs, texts, labels) -> the JSONL as UTF-8, or None."},
     {"score_text", score_text, METH_O, "repr(round(x, 6)), or None outside what records writes."},
     {NULL, NULL, 0, NULL},
 };

@@ -82,7 +82,8 @@ def run_tiny(
     def emit(outcome: Any) -> None:
         if outcome.empty:  # said by the command's writer, as in a local run
             warnings.append(no_text(outcome.file))
-        written.append(outcome.result)
+        result = outcome.result  # the JSONL as UTF-8 bytes (or text where the Python path wrote it)
+        written.append(result.decode("utf-8") if isinstance(result, bytes) else result)
 
     report = run_on_dask(
         plan if plan is not None else make_plan(inputs, split=True, limits=TINY),

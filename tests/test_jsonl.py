@@ -12,7 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parknews.model.annotate import LabeledArticle, LabeledParagraph, jsonl_lines, records, write_jsonl
+from parknews.model.annotate import (
+    LabeledArticle,
+    LabeledParagraph,
+    jsonl_data,
+    jsonl_lines,
+    records,
+    write_jsonl,
+)
 from parknews.model.classifier import LABELS, ScoreRow
 from parknews.model.reader import Document
 
@@ -118,6 +125,7 @@ def test_scores_written_in_c_are_those_of_the_python_path(compiled, monkeypatch)
     proba[:20] = np.round(proba[:20], 7)  # sevenths: many halfway ties
     labeled = article([f"第{i}段" for i in range(len(proba))], proba.tolist(), record=3)
     fast = jsonl_lines(labeled)
+    assert jsonl_data(labeled) == fast.encode("utf-8")  # the kernel's bytes, as written out
     monkeypatch.setenv("PARKNEWS_KERNEL", "python")
     assert fast == jsonl_lines(labeled) == by_records(labeled)
 

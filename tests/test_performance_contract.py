@@ -227,7 +227,9 @@ def test_workers_read_the_files_and_send_back_what_one_process_yields(
     one, two = run(1), run(2)
     assert two == one
     assert len(one) == 14 and sum(r is None for _, r in one) == 2  # the binary file and the missing one
-    assert "诚聘技术员" in str(one[-1][1])
+    last = one[-1][1]
+    assert isinstance(last, (bytes, str))
+    assert "诚聘技术员" in (last.decode("utf-8") if isinstance(last, bytes) else last)
 
 
 def test_jobs_must_be_positive(small_model: Path) -> None:
