@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .decode import (
     BOMS,
@@ -76,16 +76,16 @@ def _expand_one(raw: str) -> list[str | InputProblem]:
         if unlisted and unlisted[0].filename == str(path):
             raise unlisted[0]  # the folder itself could not be listed
         # A sub-folder that cannot be listed is named where its files would have been.
-        skipped: list[tuple[Path, str | InputProblem]] = [
+        skipped: list[tuple[str, str | InputProblem]] = [
             (
-                Path(exc.filename),
+                str(Path(exc.filename)),
                 InputProblem(exc.filename, f"{exc.filename}: cannot read ({exc.strerror or exc})"),
             )
             for exc in unlisted
         ]
         if not found and not skipped:
             return [InputProblem(raw, f"{raw}: folder holds no .txt, .html, .jsonl or .csv files")]
-        listed = sorted([*((p, str(p)) for p in found), *skipped], key=lambda pair: pair[0])
+        listed = sorted([*((name, name) for name in found), *skipped], key=lambda pair: _ORDER(pair[0]))
         return [item for _, item in listed]
     if path.exists():
         return [raw]
@@ -99,6 +99,10 @@ def _expand_one(raw: str) -> list[str | InputProblem]:
     return [InputProblem(raw, f"{raw}: no such file or folder")]
 
 
+# Names sort as their Path objects do, by their parts (case-folded on Windows): on POSIX, every
+# name of one folder split at "/" is that order, compared in C.
+_ORDER: Callable[[str], Any] = (lambda name: name.split("/")) if os.name == "posix" else Path
+
 # A folder's articles: text files, saved pages and crawl exports, gzip-compressed or not.
 FOLDER_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".jsonl", ".ndjson", ".csv")
 
@@ -109,18 +113,22 @@ def _listed(filename: str) -> bool:
     return lower.removesuffix(".gz").endswith(FOLDER_SUFFIXES)
 
 
-def _article_files(folder: Path) -> tuple[list[Path], list[OSError]]:
-    """Every file under ``folder``, sub-folders included, whose name ``_listed`` accepts, and
-    the error of each folder that could not be listed (the first is ``folder``'s own, if it).
+def _article_files(folder: Path) -> tuple[list[str], list[OSError]]:
+    """Every file under ``folder``, sub-folders included, whose name ``_listed`` accepts (as
+    ``str(Path(root, name))`` names it), and the error of each folder that could not be listed
+    (the first is ``folder``'s own, if it).
 
     Symbolic links to folders are not followed (no loops); links to files are read.
     """
-    found: list[Path] = []
+    found: list[str] = []
     problems: list[OSError] = []
     for root, _dirs, files in os.walk(folder, onerror=problems.append):
+        # os.walk joins names as given: only a walk from "." starts its names with "./", which
+        # Path drops (a Path per file was most of listing a folder of 18,000 files).
+        base = "" if root == "." else root[2:] if root.startswith("./") else root
         for name in files:
-            candidate = Path(root, name)
-            if _listed(name) and candidate.is_file():
+            candidate = os.path.join(base, name)
+            if _listed(name) and os.path.isfile(candidate):
                 found.append(candidate)
     return found, problems
 

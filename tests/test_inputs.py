@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -338,3 +339,37 @@ def test_summarize_reads_html_pages_and_exports(tmp_path: Path) -> None:
     result = runner.invoke(app, ["summarize", str(export), "-f", "jsonl"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["id"] == "https://a.example.cn/2024/05/1.html"
+
+
+def _listed_as_paths(folder: str) -> list[str]:
+    """What listing a folder gave when each file was a Path, sorted as Paths: the reference."""
+    from parknews.model.reader import FOLDER_SUFFIXES
+
+    found = [
+        Path(root, name)
+        for root, _dirs, files in os.walk(Path(folder))
+        for name in files
+        if name.lower().removesuffix(".gz").endswith(FOLDER_SUFFIXES) and Path(root, name).is_file()
+    ]
+    return [str(p) for p in sorted(found)]
+
+
+def test_a_folder_lists_as_its_paths_would(tmp_path, monkeypatch) -> None:
+    from parknews.model.reader import expand
+
+    for name in [
+        "b.txt",
+        "a.TXT",
+        "sub/z.html",
+        "sub/deeper/y.csv.gz",
+        "sub-a/x.txt",
+        "sub.b/w.txt",
+        "Z.txt",
+    ]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("园区", "utf-8")
+    (tmp_path / "folder.txt").mkdir()  # a folder named like an article is no article
+    (tmp_path / "link.txt").symlink_to(tmp_path / "b.txt")
+    monkeypatch.chdir(tmp_path)
+    for folder in [str(tmp_path), ".", "./sub", "sub/", "sub//deeper", f"{tmp_path}/./sub"]:
+        assert list(expand([folder])) == _listed_as_paths(folder), folder
