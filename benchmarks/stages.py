@@ -38,6 +38,19 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     (
+        "normalization (OpenCC, NFKC, glosses, white space)",
+        (
+            "opencc.py:convert",
+            "opencc_clib",
+            "unicodedata",
+            "text.py",
+            "script.py",
+            "fold_compat",
+            "strip_glosses",
+            "holds_any",
+        ),
+    ),
+    (
         "start-up: imports, model load, look-up tables",
         ("<frozen", "marshal", "__init__", "store.py", "json/decoder", "exec", "_io.Buffered"),
     ),
@@ -54,7 +67,6 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "joined_tokens",
         ),
     ),
-    ("normalization (OpenCC, NFKC, glosses, white space)", ("opencc", "unicodedata", "text.py")),
     (
         "compiled kernels: token ids, n-gram and pair look-up, scoring",
         ("score_kernel", "_compiled_scores", "token_ids"),
@@ -64,11 +76,24 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("occurrences", ":find", "_search", "searchsorted", "_classify_token", "word_ids"),
     ),
     ("term scoring (sort, tf-idf, weights)", ("terms.py:scores", "'sort'", "reduceat", "bincount")),
-    ("layout cues, contexts, digit folding", ("features.py", "re.Pattern", "context.py")),
+    (
+        "layout cues, contexts, digit folding",
+        ("features.py", "re.Pattern", "context.py", "layout_cues", "zero_numbers"),
+    ),
     ("probabilities and prediction objects", ("classifier.py",)),
     (
         "reading files, JSONL output",
-        ("reader.py", "render.py", "annotate.py", "json/", "round", "write", "pathlib", "output.py"),
+        (
+            "reader.py",
+            "render.py",
+            "annotate.py",
+            "json/",
+            "round",
+            "write",
+            "pathlib",
+            "output.py",
+            "jsonl_kernel",
+        ),
     ),
 )
 
