@@ -36,6 +36,7 @@ from .features import (
 )
 from .kernel import load_kernel, load_token_kernel
 from .labels import LABELS
+from .memory import recall, remember
 from .segment import requested_backend
 from .terms import SavedTables, Terms
 
@@ -76,22 +77,6 @@ class TermBlock:
         values = (np.log(tf) + 1.0) * self.idf[index]
         values /= np.sqrt(np.dot(values, values))
         return values @ self.weights[index]
-
-
-def _recall(memory: dict[Any, Any], keys: Iterable[Any]) -> tuple[dict[Any, Any], list[Any]]:
-    """What ``memory`` holds of the distinct ``keys``, and the keys it lacks.
-
-    Values are copied out first: remembering new ones may clear the memory.
-    """
-    found: dict[Any, Any] = {}
-    missing: list[Any] = []
-    for key in dict.fromkeys(keys):
-        value = memory.get(key)
-        if value is None:
-            missing.append(key)
-        else:
-            found[key] = value
-    return found, missing
 
 
 def _batches(texts: list[str], chars: int = 25_000, count: int = 2048) -> Iterator[list[str]]:
@@ -259,22 +244,15 @@ class ParagraphClassifier:
     def _ahead(self) -> _Ahead:
         return _Ahead()
 
-    def _remember(self, memory: dict[Any, Any], new: dict[Any, Any]) -> None:
-        if len(memory) + len(new) > self.text_cache:
-            # Dropping everything is crude but safe under threads; furniture comes back at once.
-            memory.clear()
-        if len(new) <= self.text_cache:
-            memory.update(new)
-
     def _term_scores(self, texts: list[str]) -> np.ndarray:
         """Both TF-IDF blocks' share of the class scores, one row per text."""
-        found, missing = _recall(self._text_memory, texts)
+        found, missing = recall(self._text_memory, texts)
         if missing:
             new: dict[str, np.ndarray] = {}
             for batch in _batches(missing):
                 new.update(zip(batch, self._terms.scores([fold_digits(t) for t in batch])))
             found.update(new)
-            self._remember(self._text_memory, new)
+            remember(self._text_memory, new, self.text_cache)
         return np.array([found[t] for t in texts])
 
     def _layout(self, ctxs: Sequence[Context]) -> np.ndarray:
@@ -283,12 +261,12 @@ class ParagraphClassifier:
             return layout_matrix(ctxs, scans)
         # Keyed by what layout_vector reads, so repeated furniture is computed once.
         keys = [layout_key(c) for c in ctxs]
-        found, missing = _recall(self._layout_memory, keys)
+        found, missing = recall(self._layout_memory, keys)
         if missing:
             wanted = set(missing)
             new = {k: layout_vector(c) for k, c in zip(keys, ctxs) if k in wanted}
             found.update(new)
-            self._remember(self._layout_memory, new)
+            remember(self._layout_memory, new, self.text_cache)
         return np.array([found[k] for k in keys], dtype=np.float64)
 
     def decision_function(self, ctxs: Sequence[Context]) -> np.ndarray:

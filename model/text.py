@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .kernel import text_scans
+from .memory import recall, remember
 from .script import simplified_lines, to_simplified
 
 __all__ = [
@@ -101,21 +102,20 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def _normalized(text: str) -> str:
-    """The form models read: no glosses, simplified, NFKC width folding, one space."""
-    return _folded(to_simplified(strip_glosses(text)))
-
-
-def _folded(text: str) -> str:
-    # str.split() and the regex \s agree on what white space is (both use Py_UNICODE_ISSPACE).
-    return " ".join(_nfkc(text).split())
-
-
 def _normalized_lines(texts: list[str]) -> list[str]:
-    """``_normalized`` of each text, OpenCC called once for all and only for the texts it could
-    change (``script``: its cost per call was a quarter of normalizing a line, its work most
-    of the rest)."""
-    return [_folded(t) for t in simplified_lines([strip_glosses(t) for t in texts])]
+    """The form models read of each text: no glosses, simplified, NFKC width folding, one space.
+
+    OpenCC is called once for all and only for the texts it could change (``script``: its
+    cost per call was a quarter of normalizing a line, its work most of the rest).
+    """
+    simplified = simplified_lines([strip_glosses(t) for t in texts])
+    # str.split() and the regex \s agree on what white space is (both use Py_UNICODE_ISSPACE).
+    return [" ".join(_nfkc(t).split()) for t in simplified]
+
+
+def _normalized(text: str) -> str:
+    """``_normalized_lines`` of one text."""
+    return _normalized_lines([text])[0]
 
 
 class _Remembered:
@@ -129,27 +129,16 @@ class _Remembered:
 
     def __call__(self, text: str) -> str:
         found = self._memory.get(text)
-        if found is None:
-            found = _normalized(text)
-            self._remember({text: found})
-        return found
+        return found if found is not None else self.many([text])[0]
 
     def many(self, texts: list[str]) -> list[str]:
-        """``[normalize(t) for t in texts]``, the texts not remembered converted in one batch."""
-        found = list(map(self._memory.get, texts))
-        if None in found:
-            missing = list(dict.fromkeys(t for t, f in zip(texts, found) if f is None))
+        """``[normalize(t) for t in texts]``, the texts not remembered normalized in one batch."""
+        found, missing = recall(self._memory, texts)
+        if missing:
             new = dict(zip(missing, _normalized_lines(missing)))
-            self._remember(new)
-            found = [new[t] if f is None else f for t, f in zip(texts, found)]
-        return found  # type: ignore[return-value]  # no None is left
-
-    def _remember(self, new: dict[str, str]) -> None:
-        if len(self._memory) + len(new) > self.size:
-            # Dropping everything is crude but safe under threads; furniture comes back at once.
-            self._memory.clear()
-        if len(new) <= self.size:
-            self._memory.update(new)
+            found.update(new)
+            remember(self._memory, new, self.size)
+        return [found[t] for t in texts]
 
     def cache_clear(self) -> None:
         self._memory.clear()
