@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from . import jiebahmm
-from .atomic import atomic_write
-from .jiebahmm import cache_file, jieba_folder
+from .cachefiles import cache_file, read_arrays, write_arrays
+from .jiebahmm import jieba_folder
 
 __all__ = ["Dictionary", "dictionary", "lcut"]
 
@@ -71,17 +71,15 @@ class _Dictionary:
             return
         self._build(path)
         if cache is not None:
-            self._write(cache)
+            meta = np.array([self.total, self.longest])
+            write_arrays(cache, {"keys": self.keys, "freqs": self.freqs, "meta": meta})
 
     def _read(self, cache: Path) -> bool:
-        """The table from a cache file of plain arrays (no pickle); False if absent or unfit."""
-        import zipfile  # an .npz is a zip file
-
-        try:
-            with np.load(cache, allow_pickle=False) as saved:
-                keys, freqs, meta = saved["keys"], saved["freqs"], saved["meta"]
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        """The table from its cache file; False if absent or unfit."""
+        saved = read_arrays(cache, ("keys", "freqs", "meta"))
+        if saved is None:
             return False
+        keys, freqs, meta = saved["keys"], saved["freqs"], saved["meta"]
         fits = (
             keys.dtype == np.uint64
             and freqs.dtype == np.int64
@@ -96,15 +94,6 @@ class _Dictionary:
             self.keys, self.freqs = keys, freqs
             self.total, self.longest = int(meta[0]), int(meta[1])
         return fits
-
-    def _write(self, cache: Path) -> None:
-        """Save the table for the next process; a cache that cannot be written is only slower."""
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_write(cache, binary=True) as stream:  # readers never see half a table
-                np.savez(stream, keys=self.keys, freqs=self.freqs, meta=np.array([self.total, self.longest]))
-        except OSError:
-            pass
 
     def _build(self, path: Path) -> None:
         parts: list[tuple[np.ndarray, ...]] = []
@@ -165,7 +154,7 @@ class _Dictionary:
 
 
 def _cache_file(dict_path: Path) -> Path | None:
-    """Where the table built from ``dict_path`` is kept between processes (``jiebahmm.cache_file``)."""
+    """Where the table built from ``dict_path`` is kept between processes (``cachefiles``)."""
     return cache_file(f"jiebacut-{_TABLE_VERSION}", [dict_path])
 
 

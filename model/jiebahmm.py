@@ -14,21 +14,18 @@ letter" is "the larger number"; ``cut_kernel.Segmenter`` takes the arrays in tha
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
-import os
 import re
 import threading
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from .atomic import atomic_write
+from .cachefiles import cache_file, read_arrays, write_arrays
 
-__all__ = ["HAN_FIRST", "STATES", "Tables", "cache_file", "cut", "jieba_folder", "load_tables"]
+__all__ = ["HAN_FIRST", "STATES", "Tables", "cut", "jieba_folder", "load_tables"]
 
 MIN_FLOAT = -3.14e100
 STATES = "BEMS"
@@ -48,25 +45,6 @@ def jieba_folder() -> Path:
     if spec is None or spec.origin is None:
         raise ImportError("jieba is not installed")
     return Path(spec.origin).parent
-
-
-def cache_file(kind: str, sources: list[Path]) -> Path | None:
-    """Where a table built from ``sources`` is kept between processes (None: a source is unreadable).
-
-    ``$PARKNEWS_CACHE_DIR``, else ``$XDG_CACHE_HOME/parknews``, else ``~/.cache/parknews``;
-    the name holds a digest of the sources, so another jieba's table is never read.
-    """
-    root = os.environ.get("PARKNEWS_CACHE_DIR")
-    if not root:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        root = os.path.join(base, "parknews")
-    digest = hashlib.sha256()
-    try:
-        for source in sources:
-            digest.update(source.read_bytes())
-    except OSError:
-        return None
-    return Path(root) / f"{kind}-{digest.hexdigest()[:16]}.npz"
 
 
 class Tables(NamedTuple):
@@ -100,22 +78,9 @@ def _fits(tables: Tables) -> bool:
 
 
 def _read(path: Path) -> Tables | None:
-    try:
-        with np.load(path, allow_pickle=False) as saved:
-            tables = Tables(saved["start"], saved["trans"], saved["emit"])
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        return None
-    return tables if _fits(tables) else None
-
-
-def _write(path: Path, tables: Tables) -> None:
-    """Save the tables for the next process; a cache that cannot be written is only slower."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_write(path, binary=True) as stream:  # readers never see half a table
-            np.savez(stream, **tables._asdict())
-    except OSError:
-        pass
+    arrays = read_arrays(path, Tables._fields)
+    tables = Tables(**arrays) if arrays is not None else None
+    return tables if tables is not None and _fits(tables) else None
 
 
 def _load() -> Tables:
@@ -125,7 +90,7 @@ def _load() -> Tables:
     if tables is None:
         tables = _from_source(folder)
         if cache is not None:
-            _write(cache, tables)
+            write_arrays(cache, tables._asdict())
     return tables
 
 
