@@ -151,21 +151,29 @@ typedef struct {
     Py_ssize_t count, cap;
 } Tokens;
 
+/* ``items`` with room for one more ``size``-byte item beyond ``count`` (its capacity ``*cap``
+ * doubled when full, ``first`` items at first); NULL with MemoryError set when it cannot grow,
+ * ``items`` then left as it was. */
+static void *with_room(void *items, Py_ssize_t count, Py_ssize_t *cap, size_t size, Py_ssize_t first) {
+    if (count < *cap) return items;
+    Py_ssize_t grown = *cap ? *cap * 2 : first;
+    void *moved = *cap <= PY_SSIZE_T_MAX / 2 / (Py_ssize_t)size ? PyMem_Realloc(items, (size_t)grown * size) : NULL;
+    if (moved == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    *cap = grown;
+    return moved;
+}
+
 /* Append a token (the reference is taken over, also on failure). */
 static int push(Tokens *out, PyObject *token) {
-    if (out->count == out->cap) {
-        Py_ssize_t cap = out->cap ? out->cap * 2 : 256;
-        PyObject **items = out->cap <= PY_SSIZE_T_MAX / 2 / (Py_ssize_t)sizeof(PyObject *)
-                               ? PyMem_Realloc(out->items, (size_t)cap * sizeof(PyObject *))
-                               : NULL;
-        if (items == NULL) {
-            Py_DECREF(token);
-            PyErr_NoMemory();
-            return -1;
-        }
-        out->items = items;
-        out->cap = cap;
+    PyObject **items = with_room(out->items, out->count, &out->cap, sizeof(PyObject *), 256);
+    if (items == NULL) {
+        Py_DECREF(token);
+        return -1;
     }
+    out->items = items;
     out->items[out->count++] = token;
     return 0;
 }
@@ -286,18 +294,9 @@ struct Ids {
 };
 
 static int push_id(Ids *ids, int64_t id) {
-    if (ids->count == ids->cap) {
-        Py_ssize_t cap = ids->cap ? ids->cap * 2 : 1024;
-        int64_t *items = ids->cap <= PY_SSIZE_T_MAX / 2 / (Py_ssize_t)sizeof(int64_t)
-                             ? PyMem_Realloc(ids->items, (size_t)cap * sizeof(int64_t))
-                             : NULL;
-        if (items == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        ids->items = items;
-        ids->cap = cap;
-    }
+    int64_t *items = with_room(ids->items, ids->count, &ids->cap, sizeof(int64_t), 1024);
+    if (items == NULL) return -1;
+    ids->items = items;
     ids->items[ids->count++] = id;
     return 0;
 }
