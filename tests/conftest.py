@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -85,6 +86,22 @@ def small_model(small_data: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 
     result = train(load_dataset([small_data]), grid=(Settings(),), folds=3)
     return save_model(result.model, tmp_path_factory.mktemp("models") / "small")
+
+
+@pytest.fixture(scope="session")
+def cut_kernel() -> ModuleType:
+    """The compiled cut (model/cut_kernel.c), skipped where not built (``built``)."""
+    from parknews.model.kernel import load_cut_kernel
+
+    return built(load_cut_kernel(), "cut kernel")
+
+
+@pytest.fixture(scope="session")
+def segmenter(cut_kernel: ModuleType) -> Any:
+    """A compiled Segmenter of its own, built from the cached tables."""
+    from parknews.model import cutter
+
+    return cutter.build(cut_kernel)
 
 
 @pytest.fixture(scope="session")

@@ -8,27 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parknews.model import cutter, terms
+from parknews.model import terms
 from parknews.model.features import HAS_WORD, contexts, fold_digits
-from parknews.model.kernel import load_cut_kernel
 from parknews.model.location import default_model_dir
 from parknews.model.store import load_model
 from parknews.training.dataset import load_dataset
 
-from .conftest import built
 from .test_cut_kernel import TEXT
 
 IDS = (terms._MISSING, terms._DROPPED, terms._BREAK)
-
-
-@pytest.fixture(scope="module")
-def kernel():
-    return built(load_cut_kernel(), "cut kernel")
-
-
-@pytest.fixture(scope="module")
-def segmenter(kernel):
-    return cutter.build(kernel)
 
 
 @pytest.fixture(scope="module")
@@ -50,22 +38,22 @@ def expected(segmenter, vocabulary: dict[str, int], texts: list[str]) -> list[in
     return out
 
 
-def ids_of(segmenter, kernel, vocabulary: dict[str, int], texts: list[str]) -> list[int]:
-    table = kernel.Vocabulary(list(vocabulary), list(vocabulary.values()))
+def ids_of(segmenter, cut_kernel, vocabulary: dict[str, int], texts: list[str]) -> list[int]:
+    table = cut_kernel.Vocabulary(list(vocabulary), list(vocabulary.values()))
     return list(memoryview(segmenter.cut_ids(texts, table, *IDS)).cast("q"))
 
 
-def test_the_ids_of_the_corpus(segmenter, kernel, vocabulary) -> None:
+def test_the_ids_of_the_corpus(segmenter, cut_kernel, vocabulary) -> None:
     texts = [fold_digits(c.text) for a in load_dataset().articles for c in contexts(a.lines)]
     for start in range(0, len(texts), 2000):
         batch = texts[start : start + 2000]
-        assert ids_of(segmenter, kernel, vocabulary, batch) == expected(segmenter, vocabulary, batch)
+        assert ids_of(segmenter, cut_kernel, vocabulary, batch) == expected(segmenter, vocabulary, batch)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(TEXT | st.text(max_size=12), max_size=5))
-def test_the_ids_of_random_text(segmenter, kernel, vocabulary, texts: list[str]) -> None:
-    assert ids_of(segmenter, kernel, vocabulary, texts) == expected(segmenter, vocabulary, texts)
+def test_the_ids_of_random_text(segmenter, cut_kernel, vocabulary, texts: list[str]) -> None:
+    assert ids_of(segmenter, cut_kernel, vocabulary, texts) == expected(segmenter, vocabulary, texts)
 
 
 def test_the_classifier_reads_the_same_ids_either_way(vocabulary, monkeypatch) -> None:
@@ -77,16 +65,16 @@ def test_the_classifier_reads_the_same_ids_either_way(vocabulary, monkeypatch) -
     assert compiled.tolist() == words.word_ids(texts).tolist()
 
 
-def test_bad_vocabularies_are_refused(kernel, segmenter) -> None:
+def test_bad_vocabularies_are_refused(cut_kernel, segmenter) -> None:
     with pytest.raises(ValueError):
-        kernel.Vocabulary(["招商", "招商"], [0, 1])
+        cut_kernel.Vocabulary(["招商", "招商"], [0, 1])
     with pytest.raises(ValueError):
-        kernel.Vocabulary(["招商"], [0, 1])
+        cut_kernel.Vocabulary(["招商"], [0, 1])
     with pytest.raises(TypeError):
-        kernel.Vocabulary([b"x"], [0])
+        cut_kernel.Vocabulary([b"x"], [0])
     with pytest.raises(TypeError):
-        segmenter.cut_ids("not a list", kernel.Vocabulary([], []), *IDS)
+        segmenter.cut_ids("not a list", cut_kernel.Vocabulary([], []), *IDS)
     with pytest.raises(TypeError):
         segmenter.cut_ids(["招商"], {"招商": 0}, *IDS)
-    assert len(kernel.Vocabulary(["招商", "引资"], [3, 4])) == 2
-    assert segmenter.cut_ids([], kernel.Vocabulary([], []), *IDS) == b""
+    assert len(cut_kernel.Vocabulary(["招商", "引资"], [3, 4])) == 2
+    assert segmenter.cut_ids([], cut_kernel.Vocabulary([], []), *IDS) == b""

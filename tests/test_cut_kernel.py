@@ -15,20 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parknews.model import cutter, jiebacut, jiebahmm
+from parknews.model import jiebacut, jiebahmm
 from parknews.model.kernel import load_cut_kernel
 
 from .conftest import SEEDS_DIR, built
-
-
-@pytest.fixture(scope="module")
-def kernel():
-    return built(load_cut_kernel(), "cut kernel")
-
-
-@pytest.fixture(scope="module")
-def segmenter(kernel):
-    return cutter.build(kernel)
 
 
 def joined(cuts: list[list[str]]) -> list[str]:
@@ -187,8 +177,8 @@ def tiny() -> dict:
     }
 
 
-def test_a_small_dictionary_works(kernel) -> None:
-    made = kernel.Segmenter(**tiny())
+def test_a_small_dictionary_works(cut_kernel) -> None:
+    made = cut_kernel.Segmenter(**tiny())
     assert made.entries == 4
     # 中 国 alone are single words, and their run is no word (中国 is a bare prefix): the HMM's.
     assert made.cut("中国人中国") == ["中国人", "中国"]
@@ -222,15 +212,15 @@ BAD = [
 
 
 @pytest.mark.parametrize(("name", "spoil", "error"), BAD)
-def test_bad_tables_are_refused(kernel, name: str, spoil, error: type[Exception]) -> None:
+def test_bad_tables_are_refused(cut_kernel, name: str, spoil, error: type[Exception]) -> None:
     table = tiny()
     table[name] = spoil(table)
     with pytest.raises(error):
-        kernel.Segmenter(**table)
+        cut_kernel.Segmenter(**table)
 
 
-def test_misuse_raises(kernel) -> None:
-    made = kernel.Segmenter(**tiny())
+def test_misuse_raises(cut_kernel) -> None:
+    made = cut_kernel.Segmenter(**tiny())
     with pytest.raises(RuntimeError):
         made.__init__(**tiny())  # type: ignore[misc]
     assert made.cut("中国人") == ["中国人"]
@@ -241,7 +231,7 @@ def test_misuse_raises(kernel) -> None:
     with pytest.raises(TypeError):
         made.cut_lines(["a", 1])  # type: ignore[list-item]
     with pytest.raises(RuntimeError):
-        kernel.Segmenter.__new__(kernel.Segmenter).cut("中")
+        cut_kernel.Segmenter.__new__(cut_kernel.Segmenter).cut("中")
 
 
 @pytest.mark.parametrize("kernels", ["compiled", "python"])
