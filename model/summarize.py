@@ -106,7 +106,7 @@ class Summarizer:
     other_weight: factor for sentences of ``other`` paragraphs (off-topic content).
     fragment_weight: factor for sentences with no end mark (headings, captions).
     mmr_lambda: MMR trade-off, 1 means no redundancy removal.
-    neighbours, band: caps of the similarity graph (see ``similarity_graph``).
+    neighbours, band, window: caps of the similarity graph (see ``similarity_graph``).
     """
 
     def __init__(
@@ -123,6 +123,7 @@ class Summarizer:
         mmr_lambda: float = 1.0,
         neighbours: int | None = 20,
         band: int | None = 100,
+        window: int | None = 1000,
     ) -> None:
         self.similarity = similarity
         self.damping = damping
@@ -135,6 +136,7 @@ class Summarizer:
         self.mmr_lambda = mmr_lambda
         self.neighbours = neighbours
         self.band = band
+        self.window = window
 
     def get_params(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -162,7 +164,7 @@ class Summarizer:
         ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
-        for name in ("neighbours", "band"):
+        for name in ("neighbours", "band", "window"):
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"{name} must be at least 1 (or None for no cap)")
@@ -215,7 +217,12 @@ class Summarizer:
             return [int(i) for i in np.argsort(-scores, kind="stable")[:count]]
         # Redundancy is always TF-IDF cosine, whatever the ranking edges, so λ keeps one meaning.
         redundancy = similarity_graph(
-            words, kind="tfidf", idf=idf_table().__getitem__, neighbours=self.neighbours, band=self.band
+            words,
+            kind="tfidf",
+            idf=idf_table().__getitem__,
+            neighbours=self.neighbours,
+            band=self.band,
+            window=self.window,
         )
         relevance = scores / scores.max() if scores.max() > 0 else scores
         penalty = np.zeros(len(scores))
@@ -272,7 +279,12 @@ class Summarizer:
             return pool, np.zeros(0), []
         table = idf_table()
         graph = similarity_graph(
-            words, kind=self.similarity, idf=table.__getitem__, neighbours=self.neighbours, band=self.band
+            words,
+            kind=self.similarity,
+            idf=table.__getitem__,
+            neighbours=self.neighbours,
+            band=self.band,
+            window=self.window,
         )
         # PageRank sums to 1; times n it is 1 for an average sentence whatever the length.
         centrality = pagerank(graph, damping=self.damping) * len(pool)

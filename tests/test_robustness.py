@@ -284,14 +284,11 @@ def test_one_line_of_three_megabytes(small_model: Path, tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     path.write_text("\n" + line + "\r\n", "utf-8")
     assert path.stat().st_size > 3_000_000
-    start = time.perf_counter()
     result = classify(small_model, str(path))
-    elapsed = time.perf_counter() - start
     assert result.exit_code == 0, result.output
     records = rows(result)
     assert len(records) == 1
     assert records[0]["text"] == line and records[0]["paragraph"] == 0
-    assert elapsed < 60  # a few seconds here; features read the first MAX_FEATURE_CHARS
 
 
 def test_a_file_too_large_to_be_an_article_and_an_endless_device(

@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -183,11 +182,12 @@ def test_graph_caps_bound_the_edges() -> None:
 
 
 def _overlap_reference(
-    tokens: Sequence[Sequence[str]], neighbours: int, band: int
+    tokens: Sequence[Sequence[str]], neighbours: int, band: int, window: int | None = None
 ) -> dict[tuple[int, int], float]:
-    """TextRank's overlap graph the plain way: every pair within ``band`` of a posting list, each
-    sentence keeping its ``neighbours`` strongest (ties: later sentences first, then earlier, each
-    in document order); an edge stays when either end keeps it."""
+    """TextRank's overlap graph the plain way: every pair within ``band`` of a posting list and
+    ``window`` sentences of each other, each sentence keeping its ``neighbours`` strongest (ties:
+    later sentences first, then earlier, each in document order); an edge stays when either end
+    keeps it."""
     postings: dict[str, list[int]] = {}
     for i, words in enumerate(tokens):
         for word in dict.fromkeys(words):
@@ -196,6 +196,8 @@ def _overlap_reference(
     for sentences in postings.values():
         for at, a in enumerate(sentences):
             for b in sentences[at + 1 : at + 1 + band]:
+                if window is not None and b - a > window:
+                    continue
                 shared[(a, b)] += 1
                 shared[(b, a)] += 1
     size = np.log(np.maximum(np.array([len(t) for t in tokens], dtype=np.float64), 1.0))
@@ -227,10 +229,22 @@ def test_the_graph_is_the_plain_constructions(seed: int, monkeypatch: pytest.Mon
         for _ in range(int(rng.integers(1, 80)))
     ]
     neighbours, band = int(rng.integers(1, 6)), int(rng.integers(1, 8))
+    window = None if seed % 2 else int(rng.integers(1, 30))
     # Small blocks, so that sources of one sentence range are cut into many.
     monkeypatch.setattr("parknews.model.graph._Postings._PAIRS_PER_BLOCK", int(rng.integers(2, 64)))
-    graph = similarity_graph(tokens, kind="overlap", neighbours=neighbours, band=band)
-    assert _undirected(graph) == _overlap_reference(tokens, neighbours, band)
+    graph = similarity_graph(tokens, kind="overlap", neighbours=neighbours, band=band, window=window)
+    assert _undirected(graph) == _overlap_reference(tokens, neighbours, band, window)
+
+
+def test_the_window_leaves_a_page_within_it_as_it_was() -> None:
+    rng = np.random.default_rng(7)
+    tokens = [tuple(rng.choice(["园区", "项目", "企业", "人才"], size=3).tolist()) for _ in range(60)]
+    within = similarity_graph(tokens, kind="overlap", neighbours=None, band=None, window=59)
+    unbounded = similarity_graph(tokens, kind="overlap", neighbours=None, band=None, window=None)
+    assert _undirected(within) == _undirected(unbounded)
+    near = similarity_graph(tokens, kind="overlap", neighbours=None, band=None, window=10)
+    assert all(b - a <= 10 for a, b in _undirected(near))
+    assert len(_undirected(near)) < len(_undirected(unbounded))
 
 
 def test_the_graph_of_a_sparse_page_with_far_apart_sentences() -> None:
@@ -241,7 +255,8 @@ def test_the_graph_of_a_sparse_page_with_far_apart_sentences() -> None:
     assert _undirected(graph) == _overlap_reference(tokens, neighbours=1, band=1)
 
 
-def test_very_long_article_is_summarized_in_seconds() -> None:
+def test_very_long_article_is_summarized() -> None:
+    # Its time and memory are measured in benchmarks/ (the long-article section), not here.
     rows = [r for r in _seed_rows()]
     lines: list[str] = []
     labels: list[str] = []
@@ -249,12 +264,9 @@ def test_very_long_article_is_summarized_in_seconds() -> None:
         for r in rows:
             lines.append(r["text"])
             labels.append(r["label"])
-    started = time.perf_counter()
     chosen = Summarizer().summarize(lines, labels, sentences=5)
-    elapsed = time.perf_counter() - started
     assert len(chosen) == 5
     assert all(labels[s.paragraph] != "spam" for s in chosen)
-    assert elapsed < 20, f"{elapsed:.1f}s for a 5,000-sentence article"
 
 
 # Keywords.
