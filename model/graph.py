@@ -98,13 +98,13 @@ def similarity_graph(
     ``neighbours`` strongest edges (``None``: no cap).
 
     The band alone bounds the work by words × band, but a word's posting list
-    keeps filling toward that bound as a page grows (a word in one sentence of 50
-    pairs each with 19 others on a 1,000-sentence page, with 199 on a 10,000-sentence
-    one), so
-    between those sizes the work grows faster than the page. The window stops
-    that: on pages longer than it, a word's pairs per sentence stay what its
-    frequency makes them, whatever the length. Pages of up to ``window + 1``
-    sentences (a long news article has 30 to 130) are not affected by it.
+    keeps filling toward that bound as a page grows (a word in one sentence of
+    50 pairs each with 19 others on a 1,000-sentence page, with 199 on a
+    10,000-sentence one), so between those sizes the work grows faster than the
+    page. The window stops that: on pages longer than it, a word's pairs per
+    sentence stay what its frequency makes them, whatever the length. Pages of
+    up to ``window + 1`` sentences (a long news article has 30 to 130) are not
+    affected by it.
     """
     if kind not in SIMILARITIES:
         raise ValueError(f"unknown similarity {kind!r} (expected one of {', '.join(SIMILARITIES)})")
