@@ -243,7 +243,7 @@ FIGURES = (
     "classify paragraphs/s, distinct, batched",
     "classify ÷ jieba loop, repeated crawl",
     "summarize peak memory",
-    "summarize memory above a seed article",
+    "summarize memory per added MB of text",
     "classify paragraphs/s",
     "jieba.lcut loop paragraphs/s",
     "classify ÷ jieba loop",
