@@ -72,16 +72,20 @@ def expand(paths: Sequence[str]) -> Iterator[str | InputProblem]:
 def _expand_one(raw: str) -> list[str | InputProblem]:
     path = Path(raw)
     if path.is_dir():
-        found, unlisted = _article_files(path)
+        found, unlisted, broken = _article_files(path)
         if unlisted and unlisted[0].filename == str(path):
             raise unlisted[0]  # the folder itself could not be listed
-        # A sub-folder that cannot be listed is named where its files would have been.
+        # A sub-folder that cannot be listed, or a link to an article that is gone, is named
+        # where its files would have been.
         skipped: list[tuple[str, str | InputProblem]] = [
-            (
-                str(Path(exc.filename)),
-                InputProblem(exc.filename, f"{exc.filename}: cannot read ({exc.strerror or exc})"),
-            )
-            for exc in unlisted
+            *(
+                (
+                    str(Path(exc.filename)),
+                    InputProblem(exc.filename, f"{exc.filename}: cannot read ({exc.strerror or exc})"),
+                )
+                for exc in unlisted
+            ),
+            *((name, _link_problem(name)) for name in broken),
         ]
         if not found and not skipped:
             return [InputProblem(raw, f"{raw}: folder holds no .txt, .html, .jsonl or .csv files")]
@@ -90,13 +94,18 @@ def _expand_one(raw: str) -> list[str | InputProblem]:
     if path.exists():
         return [raw]
     if path.is_symlink():
-        try:
-            path.stat()
-        except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                return [InputProblem(raw, f"{raw}: symbolic link loop")]
-        return [InputProblem(raw, f"{raw}: broken symbolic link (to {os.readlink(path)})")]
+        return [_link_problem(raw)]
     return [InputProblem(raw, f"{raw}: no such file or folder")]
+
+
+def _link_problem(name: str) -> InputProblem:
+    """What is wrong with a symbolic link that leads to nothing."""
+    try:
+        os.stat(name)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return InputProblem(name, f"{name}: symbolic link loop")
+    return InputProblem(name, f"{name}: broken symbolic link (to {os.readlink(name)})")
 
 
 # Names sort as their Path objects do, by their parts (case-folded on Windows): on POSIX, every
@@ -113,15 +122,16 @@ def _listed(filename: str) -> bool:
     return lower.removesuffix(".gz").endswith(FOLDER_SUFFIXES)
 
 
-def _article_files(folder: Path) -> tuple[list[str], list[OSError]]:
+def _article_files(folder: Path) -> tuple[list[str], list[OSError], list[str]]:
     """Every file under ``folder``, sub-folders included, whose name ``_listed`` accepts (as
-    ``str(Path(root, name))`` names it), and the error of each folder that could not be listed
-    (the first is ``folder``'s own, if it).
+    ``str(Path(root, name))`` names it), the error of each folder that could not be listed
+    (the first is ``folder``'s own, if it), and the links so named that lead to nothing.
 
     Symbolic links to folders are not followed (no loops); links to files are read.
     """
     found: list[str] = []
     problems: list[OSError] = []
+    broken: list[str] = []
     pending = [os.fspath(folder)]
     while pending:
         root = pending.pop()
@@ -141,10 +151,15 @@ def _article_files(folder: Path) -> tuple[list[str], list[OSError]]:
             if _is(entry.is_dir):
                 if not entry.is_symlink():
                     folders.append(os.path.join(root, entry.name))
-            elif _listed(entry.name) and _is(entry.is_file):
-                found.append(os.path.join(base, entry.name))
+            elif _listed(entry.name):
+                name = os.path.join(base, entry.name)
+                if _is(entry.is_file):
+                    found.append(name)
+                elif entry.is_symlink() and not os.path.exists(name):
+                    # An article the user linked here and lost: said, not skipped in silence.
+                    broken.append(name)
         pending.extend(reversed(folders))
-    return found, problems
+    return found, problems, broken
 
 
 def _is(check: Callable[[], bool]) -> bool:

@@ -245,6 +245,25 @@ def test_a_directory_named_like_a_text_file_and_a_broken_link(small_model: Path,
     assert_all_paragraphs(rows(result), str(good), text)
 
 
+def test_a_folder_names_its_broken_links_and_reads_the_rest(small_model: Path, tmp_path: Path) -> None:
+    # Decided: a link named like an article whose target is gone is an article lost, so it is
+    # reported (exit 1) as the same link given by name is; the folder's other files are read.
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    good, text = good_file(folder)
+    (folder / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    (folder / "notes.md").symlink_to(tmp_path / "deleted.md")  # not an article's name: not listed
+    result = classify(small_model, str(folder))
+    assert_clean(result)
+    assert result.exit_code == 1
+    assert stderr_lines(result) == [
+        f"warning: {folder / 'gone.txt'}: broken symbolic link (to {tmp_path / 'deleted.txt'})",
+        f"warning: {folder / 'loop.txt'}: symbolic link loop",
+    ]
+    assert_all_paragraphs(rows(result), str(good), text)
+
+
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads a mode-000 file anyway")
 def test_a_file_without_read_permission(small_model: Path, tmp_path: Path) -> None:
     good, text = good_file(tmp_path)
