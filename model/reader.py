@@ -105,7 +105,11 @@ def _link_problem(name: str) -> InputProblem:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return InputProblem(name, f"{name}: symbolic link loop")
-    return InputProblem(name, f"{name}: broken symbolic link (to {os.readlink(name)})")
+    try:
+        target = os.readlink(name)
+    except OSError:  # the link itself went away since it was listed
+        return InputProblem(name, f"{name}: no such file or folder")
+    return InputProblem(name, f"{name}: broken symbolic link (to {target})")
 
 
 # Names sort as their Path objects do, by their parts (case-folded on Windows): on POSIX, every
